@@ -1,0 +1,39 @@
+"""The Starlette application: routes from each module of ``server.routes``, storage opened in the lifespan."""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
+
+from server import settings
+from server.errors import EXCEPTION_HANDLERS
+from server.routes import health, posters, qr, sites, static
+from server.security import SecurityHeadersMiddleware
+from server.storage import Database
+
+
+def _routes() -> list[BaseRoute]:
+    return [*health.routes, *sites.routes, *qr.routes, *posters.routes, *static.routes]
+
+
+def create_app(config: settings.Config | None = None) -> Starlette:
+    """Build the application; the database named by ``config.db`` is opened (and migrated) at start-up."""
+    config = config or settings.load()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with Database(config.db, synchronous=config.sqlite_synchronous) as db:
+            app.state.db = db
+            yield
+
+    app = Starlette(
+        routes=_routes(),
+        middleware=[Middleware(SecurityHeadersMiddleware)],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=lifespan,
+    )
+    app.state.config = config
+    return app

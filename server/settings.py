@@ -1,0 +1,73 @@
+"""Settings as data: each has a name, a default and one sentence, read from ``MASHANGBAN_<NAME>``."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "MASHANGBAN_" + self.name.upper()
+
+    def parse(self, raw: str) -> Any:
+        if isinstance(self.default, bool):
+            if raw.strip().lower() in {"1", "true", "yes", "on"}:
+                return True
+            if raw.strip().lower() in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(f"{self.env} must be true or false, not {raw!r}")
+        if isinstance(self.default, int):
+            return int(raw)
+        if isinstance(self.default, float):
+            return float(raw)
+        return raw
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "var/mashangban.db", "Path of the SQLite database file (created with its folder if missing)"),
+    Setting("base_url", "http://127.0.0.1:8000", "Public base URL printed in QR codes and posters, without a trailing slash"),
+    Setting("subdistrict", "宝龙街道", "Name of the subdistrict shown on posters and pages"),
+    Setting("secret_key", "", "Key that signs session cookies; empty makes a random one per start (sessions end on restart)"),
+    Setting("sqlite_synchronous", "FULL", "SQLite synchronous mode for the writer; FULL keeps acknowledged writes through a power cut"),
+    Setting("demo_password", "demo1234", "Password given to the demo staff users that `serve --demo` creates"),
+    Setting("sse_ping_s", 15, "Seconds between keep-alive comments on event streams"),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings in force: defaults, overridden by the environment, overridden by explicit values."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def replace(self, **changes: Any) -> "Config":
+        unknown = set(changes) - set(_BY_NAME)
+        if unknown:
+            raise KeyError(f"unknown settings: {sorted(unknown)}")
+        return Config({**self.values, **changes})
+
+
+def load(environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
+    """Read every setting from ``environ`` (default ``os.environ``), then apply ``overrides``."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        values[s.name] = s.parse(env[s.env]) if s.env in env else s.default
+    values["base_url"] = str(values["base_url"]).rstrip("/")
+    config = Config(values)
+    return config.replace(**overrides) if overrides else config

@@ -1,0 +1,115 @@
+"""Sites: validation of a site record and the all-or-nothing CSV import."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from server.storage import Database, reference
+
+CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
+CSV_COLUMNS = ("code", "name", "kind", "community", "address", "default_team")
+KIND_NAMES = {
+    "community": "社区", "residential": "小区", "industrial_park": "园区",
+    "construction_site": "工地", "street": "街道/道路", "service_centre": "党群服务中心",
+}
+
+
+@dataclass
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"第 {self.line} 行: {self.message}"
+
+
+class ImportRejected(Exception):
+    """The file was refused as a whole; ``errors`` names each bad row by line number."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+def validate_site(site: dict[str, Any], teams: set[str], taken: set[str]) -> list[str]:
+    """Problems with one site record, in Chinese; empty when it may be added."""
+    problems = []
+    code = site.get("code", "")
+    if not CODE_RE.match(code):
+        problems.append(f"站点编号“{code}”无效：只能用大写字母、数字和连字符，2–32 个字符")
+    elif code in taken:
+        problems.append(f"站点编号“{code}”已存在")
+    if not site.get("name", "").strip():
+        problems.append("站点名称不能为空")
+    elif len(site["name"]) > 60:
+        problems.append("站点名称不能超过 60 个字")
+    if site.get("kind") not in KIND_NAMES:
+        problems.append(f"类型“{site.get('kind', '')}”无效，应为 {', '.join(KIND_NAMES)} 之一")
+    if not site.get("community", "").strip():
+        problems.append("所属社区不能为空")
+    team = site.get("default_team") or ""
+    if team and team not in teams:
+        problems.append(f"默认队伍“{team}”不存在")
+    return problems
+
+
+def parse_csv(text: str, teams: set[str], taken: set[str]) -> list[dict[str, str]]:
+    """Every row of a sites CSV, or :class:`ImportRejected` listing every bad row (line numbers count the header)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = reader.fieldnames or []
+    missing = [c for c in CSV_COLUMNS[:4] if c not in header]
+    if missing:
+        raise ImportRejected([RowError(1, f"表头缺少列：{', '.join(missing)}（应为 {','.join(CSV_COLUMNS)}）")])
+    errors: list[RowError] = []
+    sites: list[dict[str, str]] = []
+    seen = set(taken)
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            errors.append(RowError(line, "列数多于表头"))
+            continue
+        site = {c: (row.get(c) or "").strip() for c in CSV_COLUMNS}
+        problems = validate_site(site, teams, seen)
+        if problems:
+            errors.extend(RowError(line, p) for p in problems)
+        else:
+            seen.add(site["code"])
+            sites.append(site)
+    if errors:
+        raise ImportRejected(errors)
+    if not sites:
+        raise ImportRejected([RowError(1, "文件中没有站点")])
+    return sites
+
+
+async def import_csv(db: Database, text: str) -> int:
+    """Add every site in the CSV in one transaction, or none of them."""
+    async with db.write() as conn:
+        teams = await reference.existing_codes(conn, "teams")
+        taken = await reference.existing_codes(conn, "sites")
+        sites = parse_csv(text, teams, taken)
+        for site in sites:
+            await reference.insert_site(conn, site)
+    return len(sites)
+
+
+async def add_site(db: Database, site: dict[str, Any]) -> None:
+    async with db.write() as conn:
+        problems = validate_site(site, await reference.existing_codes(conn, "teams"),
+                                 await reference.existing_codes(conn, "sites"))
+        if problems:
+            raise ValueError("；".join(problems))
+        await reference.insert_site(conn, site)
+
+
+async def retire_site(db: Database, code: str, replaced_by: str | None = None) -> None:
+    async with db.write() as conn:
+        if replaced_by is not None:
+            row = await (await conn.execute("SELECT active FROM sites WHERE code = ?", (replaced_by,))).fetchone()
+            if row is None or not row[0]:
+                raise ValueError(f"替代站点“{replaced_by}”不存在或已停用")
+        if not await reference.retire_site(conn, code, replaced_by):
+            raise ValueError(f"站点“{code}”不存在或已停用")

@@ -1,0 +1,78 @@
+"""SQL for the reference data: sites, categories and teams."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import aiosqlite
+
+from server.storage.db import Database, Row
+
+SITE_KINDS = ("community", "residential", "industrial_park", "construction_site", "street", "service_centre")
+TEAM_KINDS = ("vanguard", "grid", "property", "mediation", "department")
+
+_SITE_COLUMNS = "code, name, kind, community, address, default_team, active, retired_at, replaced_by"
+
+
+def site_dict(row: Row, public: bool = True) -> dict[str, Any]:
+    d = {"code": row["code"], "name": row["name"], "kind": row["kind"], "community": row["community"]}
+    if not public:
+        d.update(address=row["address"], default_team=row["default_team"], active=bool(row["active"]),
+                 retired_at=row["retired_at"], replaced_by=row["replaced_by"])
+    return d
+
+
+async def list_sites(db: Database, community: str | None = None, include_retired: bool = False) -> list[Row]:
+    sql = f"SELECT {_SITE_COLUMNS} FROM sites WHERE 1=1"
+    params: list[Any] = []
+    if not include_retired:
+        sql += " AND active = 1"
+    if community is not None:
+        sql += " AND community = ?"
+        params.append(community)
+    return await db.fetchall(sql + " ORDER BY community, code", params)
+
+
+async def get_site(db: Database, code: str) -> Row | None:
+    return await db.fetchone(f"SELECT {_SITE_COLUMNS} FROM sites WHERE code = ?", (code,))
+
+
+async def insert_site(conn: aiosqlite.Connection, site: dict[str, Any]) -> None:
+    await conn.execute(
+        "INSERT INTO sites(code, name, kind, community, address, default_team) VALUES (?, ?, ?, ?, ?, ?)",
+        (site["code"], site["name"], site["kind"], site["community"], site.get("address", ""),
+         site.get("default_team") or None),
+    )
+
+
+async def retire_site(conn: aiosqlite.Connection, code: str, replaced_by: str | None) -> bool:
+    cur = await conn.execute(
+        "UPDATE sites SET active = 0, retired_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), replaced_by = ?"
+        " WHERE code = ? AND active = 1",
+        (replaced_by, code),
+    )
+    return cur.rowcount == 1
+
+
+async def existing_codes(conn: aiosqlite.Connection, table: str) -> set[str]:
+    assert table in {"sites", "teams", "categories"}
+    return {r[0] for r in await conn.execute_fetchall(f"SELECT code FROM {table}")}
+
+
+async def list_categories(db: Database) -> list[Row]:
+    return await db.fetchall("SELECT * FROM categories WHERE active = 1 ORDER BY sort, code")
+
+
+async def list_teams(db: Database) -> list[Row]:
+    return await db.fetchall("SELECT * FROM teams WHERE active = 1 ORDER BY kind, code")
+
+
+async def upsert_many(conn: aiosqlite.Connection, table: str, rows: Iterable[dict[str, Any]]) -> int:
+    """Insert rows whose code is new; rows already present are left as they are. Returns how many were added."""
+    assert table in {"sites", "teams", "categories"}
+    added = 0
+    for row in rows:
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        cur = await conn.execute(f"INSERT OR IGNORE INTO {table}({cols}) VALUES ({marks})", tuple(row.values()))
+        added += cur.rowcount
+    return added
