@@ -1,0 +1,1 @@
+"""The conflict-tolerant queue, Python side: clock, mutation application, merge rules, pull. No web framework."""

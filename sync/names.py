@@ -1,0 +1,43 @@
+"""The one list of names the protocol uses; ``sync/client/names.js`` mirrors it (a test checks they agree)."""
+from __future__ import annotations
+
+# Mutations a client may queue. DESIGN's verbs, plus ``case.return`` (a handler hands a case back to the
+# dispatcher, 退回) and ``case.close`` (a dispatcher closes a resolved case the resident never rated).
+MUTATIONS = (
+    "case.create", "case.accept", "case.dispatch", "case.start", "case.resolve", "case.note", "case.photo",
+    "case.set", "case.rate", "case.reopen", "case.withdraw", "case.reject", "case.merge", "case.extend",
+    "case.return", "case.close",
+)
+
+# Case statuses, in lifecycle order, with their Chinese names.
+STATUSES = {
+    "submitted": "待受理",
+    "accepted": "已受理",
+    "dispatched": "已派遣",
+    "in_progress": "处置中",
+    "resolved": "已办结",
+    "closed": "已结案",
+    "rejected": "不予受理",
+    "duplicate": "已合并",
+    "withdrawn": "已撤回",
+}
+
+# What the server answers for each mutation of a push.
+RESULTS = ("applied", "duplicate", "rejected", "conflict")
+
+# Fields that ``case.set`` may write; last writer wins by (hlc, client_id).
+SCALAR_FIELDS = ("assignee", "priority", "category", "location")
+
+PRIORITIES = ("low", "normal", "high", "urgent")
+
+RATINGS = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
+
+CHANNELS = ("qr", "kiosk", "field", "open311")
+
+CLIENT_KINDS = ("resident", "kiosk", "field", "console")
+
+# Error codes of the sync API and of rejected mutations.
+ERRORS = (
+    "bad_request", "unknown_mutation", "invalid_args", "forbidden", "not_found", "gap", "unavailable",
+    "rate_limited", "too_large", "client_mismatch",
+)
