@@ -32,8 +32,9 @@ _COMPRESSIBLE = {".js", ".mjs", ".css", ".html", ".json", ".webmanifest", ".svg"
 _NOT_SERVED = {"tools", "node_modules", "__pycache__"}
 
 # What the resident app needs to open offline, precached by the service worker.
+# The large install icons are left out: the browser fetches them only when someone installs the app.
 PRECACHE_GLOBS = ("resident/**/*.js", "resident/**/*.css", "resident/**/*.svg", "resident/index.html",
-                  "resident/manifest.webmanifest", "icons/*.png", "icons/*.svg", "shared/**/*.js")
+                  "resident/manifest.webmanifest", "icons/icon-192.png", "icons/icon.svg")
 
 
 @dataclass(frozen=True)
