@@ -44,6 +44,9 @@ CHANNELS = ("qr", "kiosk", "field", "open311")
 
 CLIENT_KINDS = ("resident", "kiosk", "field", "console")
 
+# Staff roles: an admin and a dispatcher may do everything but a resident's acts; field staff work their cases.
+ROLES = ("admin", "dispatcher", "field")
+
 # Error codes of the sync API and of rejected mutations.
 ERRORS = (
     "bad_request", "unknown_mutation", "invalid_args", "forbidden", "not_found", "gap", "unavailable",
@@ -66,3 +69,9 @@ M = _attributes(MUTATIONS, "case.")
 S = _attributes(STATUSES)
 R = _attributes(RESULTS)
 E = _attributes(ERRORS)
+ROLE = _attributes(ROLES)
+RATING = _attributes(RATINGS)
+PRIORITY = _attributes(PRIORITIES)
+CHANNEL = _attributes(CHANNELS)
+FIELD = _attributes(SCALAR_FIELDS)
+KIND = _attributes(CLIENT_KINDS)

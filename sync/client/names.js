@@ -35,6 +35,8 @@ export const CHANNELS = Object.freeze(["qr", "kiosk", "field", "open311"]);
 
 export const CLIENT_KINDS = Object.freeze(["resident", "kiosk", "field", "console"]);
 
+export const ROLES = Object.freeze(["admin", "dispatcher", "field"]);
+
 export const ERRORS = Object.freeze([
   "bad_request", "unknown_mutation", "invalid_args", "forbidden", "not_found", "gap", "unavailable",
   "rate_limited", "too_large", "client_mismatch", "id_taken",
