@@ -10,13 +10,13 @@ from starlette.routing import BaseRoute
 
 from server import settings
 from server.errors import EXCEPTION_HANDLERS
-from server.routes import health, posters, qr, sites, static
+from server.routes import health, posters, qr, sites, static, sync_client
 from server.security import SecurityHeadersMiddleware
 from server.storage import Database
 
 
 def _routes() -> list[BaseRoute]:
-    return [*health.routes, *sites.routes, *qr.routes, *posters.routes, *static.routes]
+    return [*health.routes, *sites.routes, *qr.routes, *posters.routes, *static.routes, *sync_client.routes]
 
 
 def create_app(config: settings.Config | None = None) -> Starlette:
