@@ -15,6 +15,7 @@ IDBFactory.prototype.open = function (...args) {
 };
 
 const states = [];
+const casesEvents = [];
 let client = null;
 
 window.harness = {
@@ -22,15 +23,16 @@ window.harness = {
   outbox,
   openLocal,
   states,
+  casesEvents,
   get client() {
     return client;
   },
 
-  /** Create and start the client; every state it publishes is kept in `states` with a timestamp. */
-  start(config = {}) {
+  /** Create the client (not started); every state it publishes is kept in `states` with a timestamp. */
+  create(config = {}) {
     client = sync.createClient(config);
     client.subscribe((state) => states.push({ ...state, t: Date.now() }));
-    client.start();
+    client.addEventListener("cases", (event) => casesEvents.push(event.detail.ids));
     return client.kind;
   },
 
