@@ -6,7 +6,7 @@ import { STORES, readMeta, writeMeta } from "./local.js";
 
 /**
  * One case as this device knows it.
- * @param {ReturnType<import("./local.js").openLocal>} db
+ * @param {import("./idb.js").Database} db
  * @param {string} id
  * @returns {Promise<object|undefined>}
  */
@@ -16,7 +16,7 @@ export function getCase(db, id) {
 
 /**
  * Every case this device knows.
- * @param {ReturnType<import("./local.js").openLocal>} db
+ * @param {import("./idb.js").Database} db
  * @returns {Promise<object[]>}
  */
 export function listCases(db) {
@@ -26,7 +26,7 @@ export function listCases(db) {
 /**
  * Drop the local copies of cases (a kiosk forgetting the person who leaves). Queued mutations stay in the
  * outbox: what someone reported is still delivered after they walk away.
- * @param {ReturnType<import("./local.js").openLocal>} db
+ * @param {import("./idb.js").Database} db
  */
 export function forgetCases(db) {
   return db.write([STORES.cases], (tx) => result(tx.objectStore(STORES.cases).clear()));
@@ -43,7 +43,7 @@ function validHlc(hlc, last) {
 /**
  * Store one page of pulled changes and the cursor after it in one transaction, so the cursor never moves
  * past a change that was not stored. The server's copy of a case replaces the local one.
- * @param {ReturnType<import("./local.js").openLocal>} db
+ * @param {import("./idb.js").Database} db
  * @param {Array<{seq: number, type: string, case_id: string, event?: {hlc?: string}, case?: object}>} changes
  * @param {number} cursor
  * @returns {Promise<string[]>} ids of the cases that changed
@@ -51,7 +51,7 @@ function validHlc(hlc, last) {
 export function applyChanges(db, changes, cursor) {
   return db.write([STORES.meta, STORES.cases], async (tx) => {
     const cases = tx.objectStore(STORES.cases);
-    const meta = await readMeta(tx, db.clientId);
+    const meta = await readMeta(tx);
     let hlc = meta.hlc;
     const ids = new Set();
     for (const change of changes) {

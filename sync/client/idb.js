@@ -33,6 +33,8 @@ function transactionDone(tx) {
   });
 }
 
+/** @typedef {ReturnType<typeof openDatabase>} Database */
+
 /**
  * Open (lazily) the database `name` at `version`; `upgrade(db, oldVersion)` creates the stores.
  * @param {string} name

@@ -40,11 +40,9 @@ export function randomHex128() {
  * Open the local database of one kind of client (resident, kiosk, field). Kinds live in separate
  * databases because each is a separate client with its own client_id and mid sequence.
  * @param {string} name database name, e.g. "mashangban-resident"
- * @param {string} [clientId] the client_id a registered device was given; residents make their own
- * @returns {{name: string, clientId?: string, read: Function, write: Function, close: Function}}
  */
-export function openLocal(name, clientId) {
-  return Object.freeze({ ...openDatabase(name, VERSION, upgrade), clientId });
+export function openLocal(name) {
+  return openDatabase(name, VERSION, upgrade);
 }
 
 /**
@@ -52,14 +50,13 @@ export function openLocal(name, clientId) {
  * creates it when missing, so a database the browser evicted under an open page starts afresh instead of
  * failing every write.
  * @param {IDBTransaction} tx
- * @param {string} [clientId] the client_id to record when creating it (else a random one)
  * @returns {Promise<{client_id: string, next_mid: number, cursor: number, hlc: string|null, persist_asked: boolean}>}
  */
-export async function readMeta(tx, clientId) {
+export async function readMeta(tx) {
   const store = tx.objectStore(STORES.meta);
   const found = await result(store.get(META_KEY));
   if (found !== undefined || tx.mode !== "readwrite") return found;
-  const meta = { client_id: clientId ?? randomHex128(), next_mid: 1, cursor: 0, hlc: null, persist_asked: false };
+  const meta = { client_id: randomHex128(), next_mid: 1, cursor: 0, hlc: null, persist_asked: false };
   await result(store.put(meta, META_KEY));
   return meta;
 }
@@ -75,9 +72,9 @@ export function writeMeta(tx, meta) {
 
 /**
  * The meta record, created on first use.
- * @param {ReturnType<typeof openLocal>} db
+ * @param {import("./idb.js").Database} db
  */
 export async function loadMeta(db) {
   const meta = await db.read([STORES.meta], (tx) => readMeta(tx));
-  return meta ?? db.write([STORES.meta], (tx) => readMeta(tx, db.clientId));
+  return meta ?? db.write([STORES.meta], (tx) => readMeta(tx));
 }

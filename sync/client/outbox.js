@@ -12,7 +12,7 @@ import { ZH } from "./zh.js";
 
 /**
  * Queue a mutation and apply its local change, atomically.
- * @param {ReturnType<import("./local.js").openLocal>} db
+ * @param {import("./idb.js").Database} db
  * @param {string} name one of MUTATIONS, e.g. "case.create"
  * @param {{id: string}} args the mutation's arguments; every mutation names its case by `id`
  * @param {object|((current: object|undefined, row: {mid: number, name: string, args: object, hlc: string}) => object|undefined)|null} [localChange]
@@ -24,7 +24,7 @@ export async function enqueue(db, name, args, localChange) {
   if (!MUTATIONS.includes(name)) throw new TypeError(`unknown mutation: ${name}`);
   if (typeof args?.id !== "string" || args.id === "") throw new TypeError(`${name}: args.id must name the case`);
   return db.write([STORES.meta, STORES.outbox, STORES.cases], async (tx) => {
-    const meta = await readMeta(tx, db.clientId);
+    const meta = await readMeta(tx);
     const row = { mid: meta.next_mid, name, args, hlc: tick(meta.hlc) };
     const cases = tx.objectStore(STORES.cases);
     const change = typeof localChange === "function"
@@ -40,7 +40,7 @@ export async function enqueue(db, name, args, localChange) {
 
 /**
  * Rows waiting for the server, in mid order.
- * @param {ReturnType<import("./local.js").openLocal>} db
+ * @param {import("./idb.js").Database} db
  * @param {{limit?: number, caseId?: string}} [options] at most `limit` rows; only those naming `caseId`
  * @returns {Promise<Array<{mid: number, name: string, args: object, hlc: string}>>}
  */
@@ -54,7 +54,7 @@ export function pendingRows(db, { limit, caseId } = {}) {
 
 /**
  * How many rows wait for the server.
- * @param {ReturnType<import("./local.js").openLocal>} db
+ * @param {import("./idb.js").Database} db
  * @returns {Promise<number>}
  */
 export function pendingCount(db) {
@@ -64,7 +64,7 @@ export function pendingCount(db) {
 /**
  * Apply the server's acknowledgement: every row with `mid <= lastMid` leaves the outbox, and the ones the
  * server refused are kept in `rejected` with its message, for the person to see.
- * @param {ReturnType<import("./local.js").openLocal>} db
+ * @param {import("./idb.js").Database} db
  * @param {number} lastMid
  * @param {Array<{mid: number, status: string, error?: string, message?: string}>} [results]
  * @returns {Promise<number>} how many rows left the outbox
@@ -86,7 +86,7 @@ export function acknowledge(db, lastMid, results = []) {
     // The server already holds mids up to lastMid; handing one of them out again would make a new
     // mutation look like a duplicate and vanish (this happens only if local data was restored from an
     // older copy).
-    const meta = await readMeta(tx, db.clientId);
+    const meta = await readMeta(tx);
     if (meta.next_mid <= lastMid) await writeMeta(tx, { ...meta, next_mid: lastMid + 1 });
     return rows.length;
   });
@@ -94,7 +94,7 @@ export function acknowledge(db, lastMid, results = []) {
 
 /**
  * Mutations the server refused, oldest first, each `{mid, name, args, hlc, error, message, at}`.
- * @param {ReturnType<import("./local.js").openLocal>} db
+ * @param {import("./idb.js").Database} db
  */
 export function rejectedRows(db) {
   return db.read([STORES.rejected], (tx) => result(tx.objectStore(STORES.rejected).getAll()));
@@ -102,7 +102,7 @@ export function rejectedRows(db) {
 
 /**
  * Forget a refusal once the person has seen it.
- * @param {ReturnType<import("./local.js").openLocal>} db
+ * @param {import("./idb.js").Database} db
  * @param {number} mid
  */
 export function dismissRejected(db, mid) {

@@ -40,7 +40,7 @@ function describe(err) {
 
 /**
  * The syncer of one local database.
- * @param {{db: ReturnType<import("./local.js").openLocal>, config: object, target: EventTarget}} options
+ * @param {{db: import("./idb.js").Database, config: object, target: EventTarget}} options
  *   `config`: {baseUrl, fetch, timeoutMs, batchSize, token?}; `target` receives "state" and "cases" events
  */
 export function createSyncer({ db, config, target }) {
@@ -195,7 +195,7 @@ export function createSyncer({ db, config, target }) {
   async function askPersistence() {
     if (!navigator.storage?.persist) return;
     const asked = await db.write([STORES.meta], async (tx) => {
-      const meta = await readMeta(tx, db.clientId);
+      const meta = await readMeta(tx);
       if (!meta.persist_asked) await writeMeta(tx, { ...meta, persist_asked: true });
       return meta.persist_asked;
     });
