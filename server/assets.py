@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MOUNTS = {"/pwa/": ROOT / "pwa", "/sync/client/": ROOT / "sync" / "client"}
 
 _TYPES = {
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
+    ".js": "application/javascript; charset=utf-8",
+    ".mjs": "application/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".html": "text/html; charset=utf-8",
     ".json": "application/json",

@@ -78,7 +78,7 @@ async def precache_list(request: Request) -> Response:
     """
     version, files = _store(request).precache()
     body = "self.PRECACHE = " + json.dumps({"version": version, "files": files}, separators=(",", ":")) + ";\n"
-    return Response(body, media_type="text/javascript; charset=utf-8", headers={"Cache-Control": REVALIDATE})
+    return Response(body, media_type="application/javascript; charset=utf-8", headers={"Cache-Control": REVALIDATE})
 
 
 async def app_shell(request: Request) -> Response:
