@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute
 from server import settings
 from server.errors import EXCEPTION_HANDLERS
 from server.auth.origin import OriginCheckMiddleware
-from server.routes import auth, health, photos, posters, pwa, qr, sites, static, sync, sync_client
+from server.routes import auth, health, photos, posters, pwa, qr, sites, static, sync, sync_client, track
 from server.security import SecurityHeadersMiddleware
 from server.storage import Database
 
@@ -20,7 +20,7 @@ from server.storage import Database
 def _routes() -> list[BaseRoute]:
     # pwa before sync_client: both answer /sync/client/…, and pwa's answer is compressed with a strong ETag.
     return [*health.routes, *auth.routes, *sites.routes, *qr.routes, *posters.routes, *sync.routes, *static.routes,
-            *photos.routes, *pwa.routes, *sync_client.routes]
+            *photos.routes, *track.routes, *pwa.routes, *sync_client.routes]
 
 
 def create_app(config: settings.Config | None = None) -> Starlette:

@@ -18,6 +18,7 @@ from starlette.routing import Route
 from server import photos, ratelimit
 from server.auth import staff_from_request
 from server.errors import ApiError
+from server.storage import case_track
 from server.storage import photos as photo_store
 
 HEX128 = re.compile(r"^[0-9a-f]{32}$")
@@ -72,11 +73,16 @@ async def upload(request: Request) -> JSONResponse:
 
 
 async def may_see(request: Request, row) -> bool:  # type: ignore[no-untyped-def]
-    """Staff see every photo; a client sees the photos it uploaded."""
+    """Staff see every photo; a client sees the photos it uploaded; whoever holds a case's track token
+    (``?token=``, as on the tracking page) sees the photos that case shows its reporter."""
     if await staff_from_request(request) is not None:
         return True
     client_id = request.headers.get("x-client-id")
-    return client_id is not None and client_id == row["client_id"]
+    if client_id is not None and client_id == row["client_id"]:
+        return True
+    token = request.query_params.get("token")
+    return token is not None and HEX128.match(token) is not None and await case_track.photo_shown_with_token(
+        request.app.state.db, row["id"], token)
 
 
 async def download(request: Request) -> Response:

@@ -18,7 +18,7 @@ export function syncStatus(node, client, reports, db) {
     const pending = latest.pending + waiting;
     if (navigator.onLine === false) parts.push(t("sync.offline"));
     else if (latest.syncing) parts.push(t("sync.syncing"));
-    else if (latest.lastError && latest.lastError.error !== "offline") parts.push(t("sync.error", { message: latest.lastError.message }));
+    else if (pending > 0 && latest.lastError && latest.lastError.error !== "offline") parts.push(t("sync.error", { message: latest.lastError.message }));
     if (pending > 0) parts.push(t("sync.pending", { n: pending }));
     parts.push(latest.lastSuccessAt ? t("sync.last", { time: formatTime(latest.lastSuccessAt) }) : t("sync.never"));
     for (const row of latest.rejected ?? []) parts.push(t("sync.rejected", { message: row.message }));

@@ -47,6 +47,7 @@ export function trackView({ token, client, db, categories }) {
       h("ol", { class: "timeline", "data-region": "timeline" }, view.timeline.map((e) => h("li", { "data-event": e.type },
         e.at ? h("time", { datetime: e.at, text: formatTime(e.at) }) : null,
         h("span", { text: e.status ? statusName(e.status) : t("event.default") }),
+        e.rating ? h("span", { text: ` · ${t(`rating.${e.rating}`)}` }) : null,
         e.text ? h("p", { text: e.text }) : null)))];
   }
 
@@ -60,7 +61,7 @@ export function trackView({ token, client, db, categories }) {
   function actions(view) {
     if (mine === undefined) return null;
     if (sentLocally) return h("p", { class: "notice ok", role: "status", text: sentLocally });
-    if (view.status === "resolved" && !view.rating) {
+    if (view.rateable) {
       form = ratingForm({ caseId: mine.id, client, onDone: (rating) => {
         sentLocally = t(rating === "unsatisfied" ? "rate.reopened" : "rate.done");
         form = null;

@@ -1,5 +1,6 @@
 // A case's tracking data, read from GET /api/track/{token}, as the views use it.
 
+import { MUTATIONS } from "/sync/client/names.js";
 import { getJson } from "./api.js";
 
 export const WITHDRAWABLE = Object.freeze(["submitted", "accepted"]);
@@ -18,18 +19,23 @@ export async function fetchTrack(token) {
 
 function toView(data) {
   const c = data.case ?? data;
+  const timeline = (data.timeline ?? []).map((e) => ({
+    seq: e.seq, type: e.type, status: e.status ?? null, at: e.at ?? null, text: e.text ?? null, rating: e.rating ?? null,
+  }));
+  // A case reworked after an unsatisfied rating is rated again when it is resolved again.
+  const lastResolve = timeline.findLastIndex((e) => e.status === "resolved");
+  const ratedSince = timeline.slice(lastResolve + 1).some((e) => e.type === "case.rate");
   return {
     number: c.number ?? null,
     status: c.status,
-    site: c.site ?? null,
+    site: c.site ? { code: c.site, name: c.site_name ?? c.site } : null,
     category: c.category ?? null,
     description: c.description ?? "",
     createdAt: c.created_at ?? null,
     rating: c.rating ?? null,
+    rateable: c.status === "resolved" && !ratedSince,
     photos: Array.isArray(c.photos) ? c.photos : [],
-    timeline: (data.timeline ?? data.events ?? []).map((e) => ({
-      seq: e.seq, type: e.type, status: e.status ?? null, at: e.at ?? e.created_at ?? null, text: e.text ?? null,
-    })),
+    timeline,
   };
 }
 
@@ -42,8 +48,10 @@ export function followTrack(token, onEvent) {
   if (typeof EventSource !== "function") return () => {};
   const source = new EventSource(`/api/track/${encodeURIComponent(token)}/events`);
   const handler = () => onEvent();
+  // Each event arrives named by its type (case.accept, …); any of them means "fetch the case again".
   source.onmessage = handler;
-  for (const type of ["status", "case", "change"]) source.addEventListener(type, handler);
+  for (const type of MUTATIONS) source.addEventListener(type, handler);
+  // On every (re)connection: catch up with whatever happened while the stream was down.
   source.onopen = handler;
   return () => source.close();
 }
