@@ -48,3 +48,20 @@ def jpeg_with_gps(size: tuple[int, int] = (2400, 1800)) -> bytes:
 def minimal_pdf() -> bytes:
     return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
             b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def hlc(counter: int = 0) -> str:
+    import time
+
+    return f"{time.time_ns() // 1_000_000:013d}-{counter:04x}"
+
+
+def create_mutation(mid: int, case_id: str, token: str, *, site: str = "BL-TX-001", photos: list[str] | None = None,
+                    contact: dict[str, str] | None = None) -> dict[str, Any]:
+    args: dict[str, Any] = {"id": case_id, "track_token": token, "site": site, "category": "facility",
+                            "description": "路灯不亮"}
+    if photos:
+        args["photos"] = photos
+    if contact:
+        args["contact"] = contact
+    return {"mid": mid, "name": "case.create", "args": args, "hlc": hlc(mid)}
