@@ -21,6 +21,9 @@ const client = createClient({ kind: "resident" });
 const db = openAppDb();
 const reports = createReports({ client, db });
 let current = null;
+// The data this page showed, fetched again once the service worker controls the page so that it keeps a copy:
+// the first visit's own requests went out before the worker existed.
+const shown = new Set();
 
 function show(page, focus = true) {
   current?.stop?.();
@@ -34,6 +37,7 @@ function message(title, text, kind) {
 }
 
 async function loadCategories() {
+  shown.add("/api/categories");
   const answer = await getJson("/api/categories");
   return answer.ok ? answer.data.categories : null;
 }
@@ -55,7 +59,9 @@ function lastSite() {
 }
 
 async function reportPage(code) {
-  const [site, categories] = await Promise.all([getJson(`/api/sites/${encodeURIComponent(code)}`), loadCategories()]);
+  const siteUrl = `/api/sites/${encodeURIComponent(code)}`;
+  shown.add(siteUrl);
+  const [site, categories] = await Promise.all([getJson(siteUrl), loadCategories()]);
   if (!site.ok) {
     if (site.status === 404) message(t("site.missing"), t("site.missingBody"), "site-missing");
     else message(t("site.missing"), t("site.offline"), "site-offline");
@@ -110,6 +116,14 @@ async function boot() {
   await route();
   registerUpdates(document.querySelector("[data-region=update]"), () => current?.hasInput?.() ?? false)
     .catch(() => {});
+  keepForOffline();
+}
+
+function keepForOffline() {
+  if (!("serviceWorker" in navigator)) return;
+  const warm = () => Promise.all([...shown].map((url) => fetch(url).catch(() => null)));
+  if (navigator.serviceWorker.controller) return;
+  navigator.serviceWorker.addEventListener("controllerchange", warm, { once: true });
 }
 
 boot();

@@ -12,7 +12,8 @@ export function contactFields() {
     inputmode: "tel", "data-field": "phone", "aria-describedby": "phone-hint phone-error" });
   const nameError = fieldError("name-error", name);
   const phoneError = fieldError("phone-error", phone);
-  phone.addEventListener("blur", () => phoneError.show(checkPhone(phone.value)));
+  // Checked on submit, not on blur: a message appearing or vanishing on blur moves the submit button
+  // under a finger that is already pressing it.
   const node = h("fieldset", { "aria-describedby": "contact-hint" },
     h("legend", { text: t("form.contact") }),
     h("p", { id: "contact-hint", class: "hint", text: t("form.contactHint") }),
