@@ -1,6 +1,7 @@
 """The Starlette application: routes from each module of ``server.routes``, storage opened in the lifespan."""
 from __future__ import annotations
 
+import secrets
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
@@ -10,13 +11,15 @@ from starlette.routing import BaseRoute
 
 from server import settings
 from server.errors import EXCEPTION_HANDLERS
-from server.routes import health, posters, qr, sites, static, sync_client
+from server.auth.origin import OriginCheckMiddleware
+from server.routes import auth, health, posters, qr, sites, static, sync_client
 from server.security import SecurityHeadersMiddleware
 from server.storage import Database
 
 
 def _routes() -> list[BaseRoute]:
-    return [*health.routes, *sites.routes, *qr.routes, *posters.routes, *static.routes, *sync_client.routes]
+    return [*health.routes, *auth.routes, *sites.routes, *qr.routes, *posters.routes, *static.routes,
+            *sync_client.routes]
 
 
 def create_app(config: settings.Config | None = None) -> Starlette:
@@ -31,9 +34,14 @@ def create_app(config: settings.Config | None = None) -> Starlette:
 
     app = Starlette(
         routes=_routes(),
-        middleware=[Middleware(SecurityHeadersMiddleware)],
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(OriginCheckMiddleware, base_url=config.base_url),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,
     )
     app.state.config = config
+    # An empty key means a random one per start: sessions then end when the server restarts.
+    app.state.secret_key = config.secret_key or secrets.token_urlsafe(32)
     return app

@@ -86,6 +86,55 @@ def cmd_posters(args: argparse.Namespace, config: settings.Config) -> int:
     return 0
 
 
+def _read_password(args: argparse.Namespace) -> str:
+    import getpass
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("密码 password: ")
+        if getpass.getpass("再输一次 again: ") != password:
+            raise ValueError("两次输入的密码不一致")
+    if len(password) < 8:
+        raise ValueError("密码至少 8 个字符")
+    return password
+
+
+def cmd_user(args: argparse.Namespace, config: settings.Config) -> int:
+    from server.passwords import hash_password
+    from server.storage import users
+
+    async def add(db: Database) -> None:
+        async with db.write() as conn:
+            if args.username in await users.existing_usernames(conn):
+                raise ValueError(f"用户“{args.username}”已存在")
+            await users.insert_user(conn, args.username, args.name or args.username, args.role, args.team,
+                                    hash_password(password))
+
+    async def passwd(db: Database) -> None:
+        async with db.write() as conn:
+            if not await users.set_password(conn, args.username, hash_password(password)):
+                raise ValueError(f"用户“{args.username}”不存在")
+
+    async def disable(db: Database) -> None:
+        async with db.write() as conn:
+            if await users.set_active(conn, args.username, False) is None:
+                raise ValueError(f"用户“{args.username}”不存在")
+
+    if args.user_cmd == "add":
+        password = _read_password(args)
+        _run(add, args, config)
+        print(f"已添加用户 {args.username}（{args.role}）")
+    elif args.user_cmd == "passwd":
+        password = _read_password(args)
+        _run(passwd, args, config)
+        print(f"已修改 {args.username} 的密码")
+    elif args.user_cmd == "disable":
+        _run(disable, args, config)
+        print(f"已停用用户 {args.username}，其所有登录和设备令牌已失效")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mashangban", description="码上办：群众诉求服务站点")
     p.add_argument("--db", help="SQLite 数据库路径 (default: $MASHANGBAN_DB)")
@@ -124,6 +173,21 @@ def build_parser() -> argparse.ArgumentParser:
     po.add_argument("--db", help=argparse.SUPPRESS, default=argparse.SUPPRESS)
     po.add_argument("--out", required=True)
     po.set_defaults(func=cmd_posters)
+    us = sub.add_parser("user", help="管理工作人员账号 manage staff users")
+    us.add_argument("--db", help=argparse.SUPPRESS, default=argparse.SUPPRESS)
+    uss = us.add_subparsers(dest="user_cmd", required=True)
+    uadd = uss.add_parser("add", help="添加用户")
+    uadd.add_argument("username")
+    uadd.add_argument("--role", required=True, choices=["admin", "dispatcher", "field"])
+    uadd.add_argument("--name", help="显示名称")
+    uadd.add_argument("--team", help="所属队伍编号")
+    upw = uss.add_parser("passwd", help="修改密码")
+    upw.add_argument("username")
+    for sp in (uadd, upw):
+        sp.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（脚本用）")
+    udis = uss.add_parser("disable", help="停用用户并吊销其登录和设备")
+    udis.add_argument("username")
+    us.set_defaults(func=cmd_user)
     return p
 
 

@@ -37,6 +37,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("secret_key", "", "Key that signs session cookies; empty makes a random one per start (sessions end on restart)"),
     Setting("sqlite_synchronous", "FULL", "SQLite synchronous mode for the writer; FULL keeps acknowledged writes through a power cut"),
     Setting("demo_password", "demo1234", "Password given to the demo staff users that `serve --demo` creates"),
+    Setting("session_hours", 12, "Hours a staff sign-in lasts before the person must sign in again"),
+    Setting("login_max_failures", 5, "Failed sign-ins in a row after which an account is locked"),
+    Setting("login_lock_minutes", 15, "Minutes an account stays locked after too many failed sign-ins"),
     Setting("sse_ping_s", 15, "Seconds between keep-alive comments on event streams"),
 )
 

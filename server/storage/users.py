@@ -23,3 +23,83 @@ async def insert_user(conn: aiosqlite.Connection, username: str, display_name: s
 
 async def get_user(db: Database, username: str) -> Row | None:
     return await db.fetchone("SELECT * FROM users WHERE username = ?", (username,))
+
+
+async def get_user_by_id(db: Database, user_id: int) -> Row | None:
+    return await db.fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
+
+
+async def record_failed_login(conn: aiosqlite.Connection, user_id: int, max_failures: int, lock_minutes: int) -> None:
+    await conn.execute(
+        "UPDATE users SET failed_logins = failed_logins + 1,"
+        " locked_until = CASE WHEN failed_logins + 1 >= ?"
+        "   THEN strftime('%Y-%m-%dT%H:%M:%fZ','now', ?) ELSE locked_until END"
+        " WHERE id = ?",
+        (max_failures, f"+{lock_minutes} minutes", user_id),
+    )
+
+
+async def record_login(conn: aiosqlite.Connection, user_id: int) -> None:
+    await conn.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", (user_id,))
+
+
+async def set_password(conn: aiosqlite.Connection, username: str, password_hash: str) -> bool:
+    cur = await conn.execute(
+        "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE username = ?",
+        (password_hash, username))
+    return cur.rowcount == 1
+
+
+async def set_active(conn: aiosqlite.Connection, username: str, active: bool) -> int | None:
+    """Enable or disable a user; disabling also revokes every session and device. Returns the user id."""
+    row = await (await conn.execute("SELECT id FROM users WHERE username = ?", (username,))).fetchone()
+    if row is None:
+        return None
+    await conn.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), row[0]))
+    if not active:
+        await revoke_all(conn, row[0])
+    return int(row[0])
+
+
+async def revoke_all(conn: aiosqlite.Connection, user_id: int) -> None:
+    now = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+    await conn.execute(f"UPDATE sessions SET revoked_at = {now} WHERE user_id = ? AND revoked_at IS NULL", (user_id,))
+    await conn.execute(f"UPDATE devices SET revoked_at = {now} WHERE user_id = ? AND revoked_at IS NULL", (user_id,))
+
+
+async def insert_session(conn: aiosqlite.Connection, token_hash: str, user_id: int, ttl_hours: int) -> None:
+    await conn.execute(
+        "INSERT INTO sessions(token_hash, user_id, expires_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now', ?))",
+        (token_hash, user_id, f"+{ttl_hours} hours"))
+
+
+async def insert_device(conn: aiosqlite.Connection, token_hash: str, user_id: int, name: str) -> int:
+    cur = await conn.execute("INSERT INTO devices(token_hash, user_id, name) VALUES (?, ?, ?)",
+                             (token_hash, user_id, name))
+    return int(cur.lastrowid or 0)
+
+
+async def revoke_session(conn: aiosqlite.Connection, token_hash: str) -> None:
+    await conn.execute("UPDATE sessions SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+                       " WHERE token_hash = ? AND revoked_at IS NULL", (token_hash,))
+
+
+async def revoke_device(conn: aiosqlite.Connection, device_id: int) -> None:
+    await conn.execute("UPDATE devices SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+                       " WHERE id = ? AND revoked_at IS NULL", (device_id,))
+
+
+_LIVE_USER = "u.active = 1"
+
+
+async def user_for_session(db: Database, token_hash: str) -> Row | None:
+    return await db.fetchone(
+        "SELECT u.*, NULL AS device_id FROM sessions s JOIN users u ON u.id = s.user_id"
+        f" WHERE s.token_hash = ? AND s.revoked_at IS NULL AND {_LIVE_USER}"
+        " AND s.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ','now')", (token_hash,))
+
+
+async def user_for_device(db: Database, token_hash: str) -> Row | None:
+    return await db.fetchone(
+        "SELECT u.*, d.id AS device_id FROM devices d JOIN users u ON u.id = d.user_id"
+        f" WHERE d.token_hash = ? AND d.revoked_at IS NULL AND {_LIVE_USER}", (token_hash,))

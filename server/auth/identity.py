@@ -1,0 +1,54 @@
+"""Resolve the staff user behind a request: a signed session cookie, or a field phone's device token."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from server.auth import tokens
+from server.errors import ApiError
+from server.storage import users
+
+
+@dataclass(frozen=True)
+class StaffUser:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    team: str | None
+    device_id: int | None = None
+
+
+async def staff_from_request(request: Request) -> StaffUser | None:
+    """The signed-in staff user, or None. Resolved once per request and cached on ``request.state``."""
+    if hasattr(request.state, "staff"):
+        return request.state.staff  # type: ignore[no-any-return]
+    row = None
+    db = request.app.state.db
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        row = await users.user_for_device(db, tokens.digest(auth[7:].strip()))
+    else:
+        cookie = request.cookies.get(tokens.SESSION_COOKIE)
+        if cookie:
+            config = request.app.state.config
+            token = tokens.unsign(request.app.state.secret_key, cookie, config.session_hours * 3600)
+            if token is not None:
+                row = await users.user_for_session(db, tokens.digest(token))
+    staff = None
+    if row is not None:
+        staff = StaffUser(id=row["id"], username=row["username"], display_name=row["display_name"],
+                          role=row["role"], team=row["team"], device_id=row["device_id"])
+    request.state.staff = staff
+    return staff
+
+
+async def require_staff(request: Request, *roles: str) -> StaffUser:
+    """The signed-in staff user if their role is one of ``roles`` (any staff role when none are named)."""
+    staff = await staff_from_request(request)
+    if staff is None:
+        raise ApiError(401, "unauthorized", "请先登录")
+    if roles and staff.role not in roles:
+        raise ApiError(403, "forbidden", "您的角色无权执行此操作")
+    return staff
