@@ -12,13 +12,13 @@ from starlette.routing import BaseRoute
 from server import settings
 from server.errors import EXCEPTION_HANDLERS
 from server.auth.origin import OriginCheckMiddleware
-from server.routes import auth, health, posters, qr, sites, static, sync_client
+from server.routes import auth, health, posters, qr, sites, static, sync, sync_client
 from server.security import SecurityHeadersMiddleware
 from server.storage import Database
 
 
 def _routes() -> list[BaseRoute]:
-    return [*health.routes, *auth.routes, *sites.routes, *qr.routes, *posters.routes, *static.routes,
+    return [*health.routes, *auth.routes, *sites.routes, *qr.routes, *posters.routes, *sync.routes, *static.routes,
             *sync_client.routes]
 
 

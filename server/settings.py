@@ -41,6 +41,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("login_max_failures", 5, "Failed sign-ins in a row after which an account is locked"),
     Setting("login_lock_minutes", 15, "Minutes an account stays locked after too many failed sign-ins"),
     Setting("sse_ping_s", 15, "Seconds between keep-alive comments on event streams"),
+    Setting("sync_max_batch", 200, "Most mutations one sync push may carry; a longer batch is refused with 413"),
+    Setting("sync_max_body_bytes", 1_000_000, "Largest sync push body in bytes; a larger one is refused with 413"),
+    Setting("sync_pull_limit", 200, "Most changes one sync pull returns; the client pulls again while `more` is true"),
+    Setting("sync_max_drift_ms", 60_000, "How far (ms) a client's clock may run ahead of the server's before its HLC is clamped"),
+    Setting("sync_retry_after_s", 2, "Seconds a client is told to wait (Retry-After) after a transient push failure"),
+    Setting("case_number_prefix", "BL", "Letters that start every case number, e.g. BL20261127-0042"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
