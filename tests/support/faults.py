@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import threading
 from collections import Counter
 from typing import Any
@@ -27,9 +28,15 @@ class InjectedDisconnect(Exception):
     """Raised after the response headers went out, so the server closes the connection mid-reply."""
 
 
+def _not_injected(record: logging.LogRecord) -> bool:
+    return not (record.exc_info and isinstance(record.exc_info[1], InjectedDisconnect))
+
+
 class Faults:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        # uvicorn logs every exception from the app with its traceback; ours are planned, not news.
+        logging.getLogger("uvicorn.error").addFilter(_not_injected)
         self._plans: dict[str, list[tuple[str, int]]] = {}
         self._holds: list[tuple[str, float]] = []
         self._lock = threading.Lock()  # plans are made in the test's thread, used in the server's
