@@ -3,6 +3,7 @@ offline survive a reload and a browser restart and reach the server exactly once
 replies lost after commit, and two tabs syncing at once."""
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections import Counter
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
@@ -55,6 +57,14 @@ def site(tmp_path: Path) -> Iterator[Site]:
     faults = Faults(demo_app(db))
     with serve(with_harness(faults)) as url:
         yield Site(url, faults, db)
+
+
+def eventually(page: Page, script: str, arg: object = None, timeout_s: float = 10) -> None:
+    """Evaluate the async predicate ``script`` until it is true (wait_for_function takes a promise for true)."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(script, arg):
+        assert time.monotonic() < deadline, f"still false after {timeout_s} s: {script}"
+        page.wait_for_timeout(100)
 
 
 def start_client(page: Page, config: str = "{}") -> None:
@@ -150,3 +160,33 @@ def test_two_tabs_sync_one_at_a_time_and_each_report_arrives_once(browser: Brows
     for tab in tabs:
         assert sorted(c["id"] for c in tab.evaluate("() => harness.client.listCases()")) == sorted(ids)
     context.close()
+
+
+def test_staff_device_token_and_resident_see_each_others_changes(browser: Browser, site: Site) -> None:
+    resident = open_harness(browser.new_context(), site.url)
+    start_client(resident)
+    [case_id] = resident.evaluate("() => harness.report(1)")
+    resident.wait_for_function(SYNCED)
+    # A resident may not accept a case: the server refuses it, the row leaves the queue, the refusal stays.
+    resident.evaluate("""(id) => harness.client.enqueue("case.accept", { id },
+                                                            (current) => ({ ...current, status: "accepted" }))""", case_id)
+    resident.wait_for_function(IDLE + " && harness.client.state.rejected.length === 1")
+    [refused] = resident.evaluate("() => harness.client.state.rejected")
+    assert (refused["name"], refused["error"], refused["message"]) == ("case.accept", "forbidden", "您没有权限执行此操作")
+
+    login = httpx.post(site.url + "/api/auth/login", json={"username": "dispatcher", "password": "demo1234",
+                                                            "device": True})
+    token = login.json()["device_token"]
+    console = open_harness(browser.new_context(), site.url)
+    start_client(console, json.dumps({"kind": "console", "token": token}))
+    console.wait_for_function(SYNCED + " && harness.casesEvents.length > 0")
+    assert console.evaluate("(id) => harness.client.getCase(id)", case_id)["status"] == "submitted"
+    console.evaluate("""(id) => harness.client.enqueue("case.accept", { id },
+                                                           (current) => ({ ...current, status: "accepted" }))""", case_id)
+    console.wait_for_function(SYNCED)
+    assert console.evaluate("() => harness.client.state.rejected") == []
+
+    resident.evaluate("() => harness.client.poke()")  # as on an SSE event
+    eventually(resident, "async (id) => (await harness.client.getCase(id)).status === 'accepted'", case_id)
+    resident.context.close()
+    console.context.close()
