@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser
 
-from tests.support.fixtures import base_url, browser, open_harness  # noqa: F401  (fixtures are found by name)
+from tests.support.fixtures import harness_server, open_harness  # noqa: F401  (fixtures are found by name)
 
 pytestmark = pytest.mark.browser
 
@@ -24,9 +24,9 @@ READ_ALL = """async (name) => {
 }"""
 
 
-def test_change_row_and_mid_commit_together(browser: Browser, base_url: str) -> None:
+def test_change_row_and_mid_commit_together(browser: Browser, harness_server: str) -> None:
     context = browser.new_context()
-    page = open_harness(context, base_url)
+    page = open_harness(context, harness_server)
     failures = page.evaluate("""async () => {
       const db = harness.openLocal("atomic");
       const { enqueue } = harness.outbox;
@@ -66,9 +66,9 @@ def test_change_row_and_mid_commit_together(browser: Browser, base_url: str) -> 
     context.close()
 
 
-def test_rows_leave_only_when_acknowledged(browser: Browser, base_url: str) -> None:
+def test_rows_leave_only_when_acknowledged(browser: Browser, harness_server: str) -> None:
     context = browser.new_context()
-    page = open_harness(context, base_url)
+    page = open_harness(context, harness_server)
     result = page.evaluate("""async () => {
       const db = harness.openLocal("ack");
       const { enqueue, acknowledge, pendingRows, pendingCount, rejectedRows } = harness.outbox;
@@ -92,9 +92,9 @@ def test_rows_leave_only_when_acknowledged(browser: Browser, base_url: str) -> N
     context.close()
 
 
-def test_two_tabs_enqueueing_at_once_get_distinct_mids(browser: Browser, base_url: str) -> None:
+def test_two_tabs_enqueueing_at_once_get_distinct_mids(browser: Browser, harness_server: str) -> None:
     context = browser.new_context()
-    tabs = [open_harness(context, base_url), open_harness(context, base_url)]
+    tabs = [open_harness(context, harness_server), open_harness(context, harness_server)]
     script = """async (tab) => {
       const db = harness.openLocal("tabs");
       await Promise.all(Array.from({ length: 25 }, (_, i) =>
@@ -111,9 +111,9 @@ def test_two_tabs_enqueueing_at_once_get_distinct_mids(browser: Browser, base_ur
     context.close()
 
 
-def test_writes_survive_the_browser_closing_the_connection(browser: Browser, base_url: str) -> None:
+def test_writes_survive_the_browser_closing_the_connection(browser: Browser, harness_server: str) -> None:
     context = browser.new_context()
-    page = open_harness(context, base_url)
+    page = open_harness(context, harness_server)
     mids = page.evaluate("""async () => {
       const db = harness.openLocal("closed");
       const { enqueue } = harness.outbox;

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
-from tests.support.fixtures import base_url, browser, open_harness  # noqa: F401  (fixtures are found by name)
+from tests.support.fixtures import harness_server, open_harness  # noqa: F401  (fixtures are found by name)
 
 pytestmark = pytest.mark.browser
 
@@ -56,17 +56,17 @@ class Script:
         route.fulfill(json=reply)
 
 
-def scripted_page(browser: Browser, base_url: str, script: Script, config: str = "{}") -> Page:
+def scripted_page(browser: Browser, url: str, script: Script, config: str = "{}") -> Page:
     context = browser.new_context()
-    page = open_harness(context, base_url)
+    page = open_harness(context, url)
     script.install(page)
     page.evaluate(f"() => harness.create({config})")
     return page
 
 
-def test_409_acknowledges_below_expected_mid_and_resends_from_it(browser: Browser, base_url: str) -> None:
+def test_409_acknowledges_below_expected_mid_and_resends_from_it(browser: Browser, harness_server: str) -> None:
     script = Script(push_replies=[{"status": 409, "json": {"error": "gap", "message": "序号不连续", "expected_mid": 3}}])
-    page = scripted_page(browser, base_url, script)
+    page = scripted_page(browser, harness_server, script)
     page.evaluate("() => harness.report(5)")
     page.evaluate("() => harness.client.start()")
     page.wait_for_function(IDLE)
@@ -75,10 +75,10 @@ def test_409_acknowledges_below_expected_mid_and_resends_from_it(browser: Browse
     page.context.close()
 
 
-def test_409_that_cannot_be_met_keeps_rows_and_reports_the_gap(browser: Browser, base_url: str) -> None:
+def test_409_that_cannot_be_met_keeps_rows_and_reports_the_gap(browser: Browser, harness_server: str) -> None:
     gap = {"status": 409, "json": {"error": "gap", "expected_mid": 1}}
     script = Script(push_replies=[gap, gap])
-    page = scripted_page(browser, base_url, script)
+    page = scripted_page(browser, harness_server, script)
     page.evaluate("""async () => {
       await harness.report(5);
       const db = harness.openLocal("mashangban-resident");
@@ -94,13 +94,13 @@ def test_409_that_cannot_be_met_keeps_rows_and_reports_the_gap(browser: Browser,
     page.context.close()
 
 
-def test_rejected_mutation_leaves_the_outbox_and_stays_visible(browser: Browser, base_url: str) -> None:
+def test_rejected_mutation_leaves_the_outbox_and_stays_visible(browser: Browser, harness_server: str) -> None:
     script = Script(push_replies=[{"json": {"last_mid": 3, "cursor": 0, "results": [
         {"mid": 1, "status": "applied"},
         {"mid": 2, "status": "rejected", "error": "forbidden", "message": "只能操作自己提交的诉求"},
         {"mid": 3, "status": "conflict"},
     ]}}])
-    page = scripted_page(browser, base_url, script)
+    page = scripted_page(browser, harness_server, script)
     page.evaluate("() => harness.report(3)")
     page.evaluate("() => harness.client.start()")
     page.wait_for_function(IDLE + " && harness.client.state.rejected.length === 1")
@@ -113,10 +113,10 @@ def test_rejected_mutation_leaves_the_outbox_and_stays_visible(browser: Browser,
     page.context.close()
 
 
-def test_503_retry_after_is_honoured_even_when_poked(browser: Browser, base_url: str) -> None:
+def test_503_retry_after_is_honoured_even_when_poked(browser: Browser, harness_server: str) -> None:
     script = Script(push_replies=[{"status": 503, "headers": {"Retry-After": "2"},
                                    "json": {"error": "unavailable", "message": "服务器繁忙，请稍后"}}])
-    page = scripted_page(browser, base_url, script)
+    page = scripted_page(browser, harness_server, script)
     page.evaluate("() => harness.report(2)")
     page.evaluate("() => harness.client.start()")
     page.wait_for_function("() => harness.client.state.lastError?.status === 503")
@@ -131,10 +131,10 @@ def test_503_retry_after_is_honoured_even_when_poked(browser: Browser, base_url:
     page.context.close()
 
 
-def test_server_errors_and_broken_connections_back_off_and_keep_rows(browser: Browser, base_url: str) -> None:
+def test_server_errors_and_broken_connections_back_off_and_keep_rows(browser: Browser, harness_server: str) -> None:
     error = {"status": 500, "json": {"error": "internal", "message": "服务器内部错误，请稍后重试"}}
     script = Script(push_replies=[error, "abort", error])
-    page = scripted_page(browser, base_url, script)
+    page = scripted_page(browser, harness_server, script)
     page.evaluate("() => harness.report(3)")
     page.evaluate("() => harness.client.start()")
     page.wait_for_function(IDLE + " && harness.client.state.lastError === null", timeout=15_000)
@@ -147,7 +147,7 @@ def test_server_errors_and_broken_connections_back_off_and_keep_rows(browser: Br
     page.context.close()
 
 
-def test_pull_pages_land_in_local_cases_and_advance_the_clock(browser: Browser, base_url: str) -> None:
+def test_pull_pages_land_in_local_cases_and_advance_the_clock(browser: Browser, harness_server: str) -> None:
     future = "9000000000000-0005"
     script = Script(pull_replies=[
         {"changes": [{"seq": 7, "type": "case.create", "case_id": "x", "event": {"hlc": future},
@@ -155,7 +155,7 @@ def test_pull_pages_land_in_local_cases_and_advance_the_clock(browser: Browser, 
         {"changes": [{"seq": 8, "type": "case.accept", "case_id": "x", "event": {"hlc": "1000000000000-0000"},
                       "case": {"id": "x", "status": "accepted"}}], "cursor": 8, "more": False},
     ])
-    page = scripted_page(browser, base_url, script)
+    page = scripted_page(browser, harness_server, script)
     page.evaluate("() => harness.client.start()")
     page.wait_for_function("() => harness.casesEvents.length === 2")
     assert [p["url"].split("?")[1] for p in script.pulls[:2]] == ["cursor=0", "cursor=7"]
@@ -168,10 +168,10 @@ def test_pull_pages_land_in_local_cases_and_advance_the_clock(browser: Browser, 
 
 
 @pytest.mark.parametrize("kind, token", [("resident", None), ("field", "dev-token-123"), ("kiosk", "kiosk-token")])
-def test_requests_name_the_client_as_its_kind_requires(browser: Browser, base_url: str, kind: str,
+def test_requests_name_the_client_as_its_kind_requires(browser: Browser, harness_server: str, kind: str,
                                                        token: str | None) -> None:
     script = Script()
-    page = scripted_page(browser, base_url, script, json.dumps({"kind": kind, "token": token}))
+    page = scripted_page(browser, harness_server, script, json.dumps({"kind": kind, "token": token}))
     page.evaluate("() => harness.report(1)")
     page.evaluate("() => harness.client.start()")
     page.wait_for_function(IDLE + " && harness.client.state.lastSuccessAt !== null")

@@ -9,7 +9,6 @@ import pytest
 from tests.resident_browser import (case_row, fill_report, has_gps, new_phone, open_site, stored_photo,
                                     submit_and_get_token, wait_case, wait_controlled, write_gps_jpeg)
 from tests.resident_support import jpeg_with_gps, minimal_pdf
-from tests.support.fixtures import browser  # noqa: F401  (pytest finds fixtures by name)
 from tests.support.server import RunningServer, start_server
 
 pytestmark = pytest.mark.browser
