@@ -54,8 +54,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rate_window_minutes", 60, "Length of the window over which the public write limits below are counted"),
     Setting("rate_photos_per_client", 30, "Photo uploads one resident client id may make per rate window"),
     Setting("rate_photos_per_address", 120, "Photo uploads one network address may make per rate window (many phones may share one)"),
-    Setting("rate_cases_per_client", 10, "New cases one resident client id may push per rate window"),
-    Setting("rate_cases_per_address", 60, "New cases one network address may push per rate window (many phones may share one)"),
+    Setting("rate_cases_per_client", 60, "New cases one resident client id may push per rate window"),
+    Setting("rate_cases_per_address", 300, "New cases one network address may push per rate window (many phones may share one)"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
