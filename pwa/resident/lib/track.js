@@ -4,6 +4,7 @@ import { MUTATIONS } from "/sync/client/names.js";
 import { getJson } from "./api.js";
 
 export const WITHDRAWABLE = Object.freeze(["submitted", "accepted"]);
+const POLL_MS = 20_000;
 export const FINISHED = Object.freeze(["closed", "rejected", "duplicate", "withdrawn"]);
 
 /**
@@ -53,5 +54,13 @@ export function followTrack(token, onEvent) {
   for (const type of MUTATIONS) source.addEventListener(type, handler);
   // On every (re)connection: catch up with whatever happened while the stream was down.
   source.onopen = handler;
-  return () => source.close();
+  // A stream the server refused (or a proxy that cannot stream) is not retried by the browser: poll instead.
+  let poll = null;
+  source.onerror = () => {
+    if (source.readyState === EventSource.CLOSED && poll === null) poll = setInterval(handler, POLL_MS);
+  };
+  return () => {
+    source.close();
+    clearInterval(poll);
+  };
 }
