@@ -12,13 +12,15 @@ from starlette.routing import BaseRoute
 from server import settings
 from server.errors import EXCEPTION_HANDLERS
 from server.auth.origin import OriginCheckMiddleware
-from server.routes import auth, health, posters, qr, sites, static
+from server.events import Hub
+from server.routes import auth, events, health, posters, qr, sites, static, track
 from server.security import SecurityHeadersMiddleware
 from server.storage import Database
 
 
 def _routes() -> list[BaseRoute]:
-    return [*health.routes, *auth.routes, *sites.routes, *qr.routes, *posters.routes, *static.routes]
+    return [*health.routes, *auth.routes, *sites.routes, *qr.routes, *posters.routes, *events.routes, *track.routes,
+            *static.routes]
 
 
 def create_app(config: settings.Config | None = None) -> Starlette:
@@ -27,8 +29,10 @@ def create_app(config: settings.Config | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with Database(config.db, synchronous=config.sqlite_synchronous) as db:
+        async with Database(config.db, synchronous=config.sqlite_synchronous) as db, \
+                Hub(queue_max=config.sse_queue_max, ping_s=config.sse_ping_s) as hub:
             app.state.db = db
+            app.state.hub = hub
             yield
 
     app = Starlette(
