@@ -89,6 +89,29 @@ async def existing_attachments(conn: aiosqlite.Connection, notes: Sequence[tuple
     return found_notes, found_photos
 
 
+async def for_reports(conn: aiosqlite.Connection, sites: Sequence[str], categories: Sequence[str], day: str
+                      ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], int]:
+    """What new reports need, in one statement: the active sites and categories among these codes, and the
+    last case number given out on local ``day``."""
+    rows = await conn.execute_fetchall(
+        "SELECT 'n', NULL, NULL, NULL, (SELECT last FROM case_counters WHERE day = ?), NULL, NULL"
+        f" UNION ALL SELECT 's', code, community, default_team, NULL, NULL, NULL FROM sites"
+        f" WHERE active = 1 AND code IN ({_marks(len(sites))})"
+        " UNION ALL SELECT 'c', code, NULL, default_team, response_limit_minutes, resolution_limit_days, urgent"
+        f" FROM categories WHERE active = 1 AND code IN ({_marks(len(categories))})",
+        (day, *sites, *categories))
+    found_sites, found_categories, last = {}, {}, 0
+    for kind, code, community, team, a, b, urgent in rows:
+        if kind == "n":
+            last = a or 0
+        elif kind == "s":
+            found_sites[code] = {"code": code, "community": community, "default_team": team}
+        else:
+            found_categories[code] = {"code": code, "default_team": team, "response_limit_minutes": a,
+                                      "resolution_limit_days": b, "urgent": urgent}
+    return found_sites, found_categories, last
+
+
 async def active_site(conn: aiosqlite.Connection, code: str) -> dict[str, Any] | None:
     rows = await conn.execute_fetchall(
         "SELECT code, community, default_team FROM sites WHERE code = ? AND active = 1", (code,))
