@@ -88,11 +88,14 @@ def _client_kind(actor: Actor) -> str:
 
 
 def check_owner(actor: Actor, client: dict[str, Any]) -> None:
-    """Raise :class:`ClientMismatch` unless ``client`` (a clients row) belongs to ``actor``: the same kind of
-    client, the same staff user, the same kiosk site."""
-    expected = (_client_kind(actor), actor.user_id if actor.is_staff else None, actor.site if actor.kind == KIOSK
-                else None)
-    if (client["kind"], client["user_id"], client["site"]) != expected:
+    """Raise :class:`ClientMismatch` unless ``client`` (a clients row) belongs to ``actor``: a resident's id to a
+    resident, a kiosk's to that kiosk's site, a staff device's to the same staff user (whatever their role now)."""
+    staff_kinds = (KIND.field, KIND.console)
+    if actor.is_staff:
+        mine = client["kind"] in staff_kinds and client["user_id"] == actor.user_id
+    else:
+        mine = client["kind"] == _client_kind(actor) and client["site"] == (actor.site if actor.kind == KIOSK else None)
+    if not mine:
         raise ClientMismatch()
 
 
