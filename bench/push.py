@@ -138,7 +138,14 @@ class Client:
         return json.dumps({"client_id": self.client_id, "mutations": mutations}, ensure_ascii=False).encode()
 
 
-async def _cell(url: str, batch: int, concurrency: int, seconds: float) -> dict[str, float]:
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, all threads) a server process has used: unlike wall time, it barely depends on
+    what else the machine is doing."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _cell(url: str, batch: int, concurrency: int, seconds: float, pid: int) -> dict[str, float]:
     latencies: list[float] = []
     done = 0
     headers = {"Content-Type": "application/json"}
@@ -161,13 +168,14 @@ async def _cell(url: str, batch: int, concurrency: int, seconds: float) -> dict[
         await asyncio.gather(*(worker(Client()) for _ in range(concurrency)))
         latencies.clear()
         done = 0
-        cpu0, t0 = time.process_time(), time.perf_counter()
+        cpu0, server0, t0 = time.process_time(), _cpu_seconds(pid), time.perf_counter()
         stop = t0 + seconds
         await asyncio.gather(*(worker(Client()) for _ in range(concurrency)))
-        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+        wall, cpu, server = time.perf_counter() - t0, time.process_time() - cpu0, _cpu_seconds(pid) - server0
     latencies.sort()
     return {"rate": done / wall, "p50": statistics.median(latencies) * 1000,
-            "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, "cpu": cpu / wall}
+            "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, "cpu": cpu / wall,
+            "server_us": server / done * 1e6}
 
 
 def main() -> int:
@@ -192,15 +200,20 @@ def main() -> int:
         ]
         try:
             print(f"push benchmark: {args.seconds:g} s per cell, SQLite synchronous="
-                  f"{os.environ.get('MASHANGBAN_SQLITE_SYNCHRONOUS', 'FULL')}, database in {tmp}, {os.cpu_count()} CPUs")
-            print(f"{'batch':>5} {'clients':>7} | {'app mut/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'gen cpu':>7} | "
-                  f"{'floor mut/s':>11} {'p50 ms':>7} {'p99 ms':>7} {'gen cpu':>7} | {'app/floor':>9}")
+                  f"{os.environ.get('MASHANGBAN_SQLITE_SYNCHRONOUS', 'FULL')}, database in {tmp}, {os.cpu_count()} CPUs,"
+                  f" load average {os.getloadavg()[0]:.1f} (other work on the machine slows both columns)")
+            print(f"{'batch':>5} {'clients':>7} | {'app mut/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'cpu us/m':>8}"
+                  f" {'gen cpu':>7} | {'floor mut/s':>11} {'p50 ms':>7} {'p99 ms':>7} {'cpu us/m':>8} {'gen cpu':>7} |"
+                  f" {'rate app/floor':>14} {'cpu floor/app':>13}")
             for batch, clients in CELLS:
-                app = asyncio.run(_cell(app_url + "/api/sync/push", batch, clients, args.seconds))
-                floor = asyncio.run(_cell(floor_url + "/floor/push", batch, clients, args.seconds))
+                app = asyncio.run(_cell(app_url + "/api/sync/push", batch, clients, args.seconds, servers[0].pid))
+                floor = asyncio.run(_cell(floor_url + "/floor/push", batch, clients, args.seconds, servers[1].pid))
                 print(f"{batch:>5} {clients:>7} | {app['rate']:>9.0f} {app['p50']:>7.2f} {app['p99']:>7.2f}"
-                      f" {app['cpu']:>6.0%} | {floor['rate']:>11.0f} {floor['p50']:>7.2f} {floor['p99']:>7.2f}"
-                      f" {floor['cpu']:>6.0%} | {app['rate'] / floor['rate']:>9.2f}", flush=True)
+                      f" {app['server_us']:>8.0f} {app['cpu']:>6.0%} | {floor['rate']:>11.0f} {floor['p50']:>7.2f}"
+                      f" {floor['p99']:>7.2f} {floor['server_us']:>8.0f} {floor['cpu']:>6.0%} |"
+                      f" {app['rate'] / floor['rate']:>14.2f} {floor['server_us'] / app['server_us']:>13.2f}", flush=True)
+            print(f"load average at the end {os.getloadavg()[0]:.1f}; 'gen cpu' is the load generator's share of one"
+                  " core (near 100 % means the client side set the pace)")
         finally:
             for server in servers:
                 server.terminate()

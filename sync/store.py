@@ -36,8 +36,15 @@ def case_from_row(row: Row) -> dict[str, Any]:
     return case
 
 
-def _case_params(case: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(_dumps(case[c]) if c in JSON_FIELDS and case[c] is not None else case[c] for c in CASE_FIELDS)
+_JSON_AT = tuple(CASE_FIELDS.index(f) for f in JSON_FIELDS)
+
+
+def _case_params(case: dict[str, Any]) -> list[Any]:
+    params = [case[c] for c in CASE_FIELDS]
+    for i in _JSON_AT:
+        if params[i] is not None:
+            params[i] = _dumps(params[i])
+    return params
 
 
 def event_from_row(row: Row) -> dict[str, Any]:
@@ -153,10 +160,12 @@ async def save_batch(conn: aiosqlite.Connection, *, client: dict[str, Any], case
     if case_rows:
         await conn.executemany(_UPSERT_CASE, case_rows)
     if events:
+        actors: dict[int, str] = {}  # a push has one actor: encode it once, not once per event
         await conn.executemany(
             f"INSERT INTO events({', '.join(_EVENT_COLUMNS)}) VALUES ({_marks(len(_EVENT_COLUMNS))})",
-            [(e["seq"], e["case_id"], e["type"], _dumps(e["actor"]), _dumps(e["payload"]), e["hlc"],
-              e["client_id"], e["mid"], e["created_at"]) for e in events])
+            [(e["seq"], e["case_id"], e["type"], actors.get(id(e["actor"])) or actors.setdefault(
+                id(e["actor"]), _dumps(e["actor"])), _dumps(e["payload"]), e["hlc"], e["client_id"], e["mid"],
+              e["created_at"]) for e in events])
     if notes:
         await conn.executemany(
             "INSERT OR IGNORE INTO case_notes(case_id, note_id, text, photos, author, public, hlc, client_id, seq)"
