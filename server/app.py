@@ -13,14 +13,15 @@ from server import settings
 from server.errors import EXCEPTION_HANDLERS
 from server.auth.origin import OriginCheckMiddleware
 from server.events import Hub
-from server.routes import auth, events, health, posters, qr, sites, static, track
+from server.routes import auth, events, health, posters, qr, sites, static, sync, track
 from server.security import SecurityHeadersMiddleware
 from server.storage import Database
+from server.storage.group_commit import GroupCommit
 
 
 def _routes() -> list[BaseRoute]:
-    return [*health.routes, *auth.routes, *sites.routes, *qr.routes, *posters.routes, *events.routes, *track.routes,
-            *static.routes]
+    return [*health.routes, *auth.routes, *sites.routes, *qr.routes, *posters.routes, *sync.routes, *events.routes,
+            *track.routes, *static.routes]
 
 
 def create_app(config: settings.Config | None = None) -> Starlette:
@@ -32,6 +33,7 @@ def create_app(config: settings.Config | None = None) -> Starlette:
         async with Database(config.db, synchronous=config.sqlite_synchronous) as db, \
                 Hub(queue_max=config.sse_queue_max, ping_s=config.sse_ping_s) as hub:
             app.state.db = db
+            app.state.writes = GroupCommit(db)
             app.state.hub = hub
             yield
 

@@ -43,6 +43,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sse_ping_s", 15, "Seconds between keep-alive comments on event streams"),
     Setting("sse_queue_max", 500, "Events a live stream may fall behind by before it is cut loose (its client reconnects and replays)"),
     Setting("sse_replay_page", 500, "Events read from the log per query when a reconnecting stream replays what it missed"),
+    Setting("sync_max_batch", 200, "Most mutations one sync push may carry; a longer batch is refused with 413"),
+    Setting("sync_max_body_bytes", 1_000_000, "Largest sync push body in bytes; a larger one is refused with 413"),
+    Setting("sync_pull_limit", 200, "Most changes one sync pull returns; the client pulls again while `more` is true"),
+    Setting("sync_max_drift_ms", 60_000, "How far (ms) a client's clock may run ahead of the server's before its HLC is clamped"),
+    Setting("sync_retry_after_s", 2, "Seconds a client is told to wait (Retry-After) after a transient push failure"),
+    Setting("case_number_prefix", "BL", "Letters that start every case number, e.g. BL20261127-0042"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
