@@ -12,15 +12,17 @@ from starlette.routing import BaseRoute
 from server import settings
 from server.errors import EXCEPTION_HANDLERS
 from server.auth.origin import OriginCheckMiddleware
-from server.routes import auth, health, photos, posters, pwa, qr, sites, static, sync, sync_client, track
+from server.events import Hub
+from server.routes import auth, events, health, photos, posters, pwa, qr, sites, static, sync, sync_client, track
 from server.security import SecurityHeadersMiddleware
 from server.storage import Database
+from server.storage.group_commit import GroupCommit
 
 
 def _routes() -> list[BaseRoute]:
     # pwa before sync_client: both answer /sync/client/…, and pwa's answer is compressed with a strong ETag.
-    return [*health.routes, *auth.routes, *sites.routes, *qr.routes, *posters.routes, *sync.routes, *static.routes,
-            *photos.routes, *track.routes, *pwa.routes, *sync_client.routes]
+    return [*health.routes, *auth.routes, *sites.routes, *qr.routes, *posters.routes, *sync.routes, *events.routes,
+            *track.routes, *static.routes, *photos.routes, *pwa.routes, *sync_client.routes]
 
 
 def create_app(config: settings.Config | None = None) -> Starlette:
@@ -29,8 +31,11 @@ def create_app(config: settings.Config | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with Database(config.db, synchronous=config.sqlite_synchronous) as db:
+        async with Database(config.db, synchronous=config.sqlite_synchronous) as db, \
+                Hub(queue_max=config.sse_queue_max, ping_s=config.sse_ping_s) as hub:
             app.state.db = db
+            app.state.writes = GroupCommit(db)
+            app.state.hub = hub
             yield
 
     app = Starlette(
