@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from server.assets import ROOT, Asset, AssetStore
+from server.assets import Asset, AssetStore
 from server.errors import ApiError
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -20,7 +20,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 # the page's full policy repeated on some forty files would cost a phone ~10 KB on its first visit.
 SUBRESOURCE_CSP = {"Content-Security-Policy": "default-src 'none'"}
 REVALIDATE = "no-cache"
-SHELL = ROOT / "pwa" / "resident" / "index.html"
+SHELL = "resident/index.html"
 
 
 def _store(request: Request) -> AssetStore:
@@ -71,7 +71,8 @@ async def static_file(request: Request) -> Response:
 async def service_worker(request: Request) -> Response:
     store = _store(request)
     # Scope "/" so one worker serves /s/… and /t/…; it answers only its own files and those two pages.
-    return asset_response(request, store.get(ROOT / "pwa" / "sw.js"), REVALIDATE, {"Service-Worker-Allowed": "/"})
+    return asset_response(request, store.get(store.mounts["/pwa/"] / "sw.js"), REVALIDATE,
+                          {"Service-Worker-Allowed": "/"})
 
 
 async def precache_list(request: Request) -> Response:
@@ -88,7 +89,8 @@ async def precache_list(request: Request) -> Response:
 
 async def app_shell(request: Request) -> Response:
     """The resident app's one static HTML shell: the page reads the site code or track token from the URL."""
-    return asset_response(request, _store(request).get(SHELL), REVALIDATE)
+    store = _store(request)
+    return asset_response(request, store.get(store.mounts["/pwa/"] / SHELL), REVALIDATE)
 
 
 routes = [
