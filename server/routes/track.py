@@ -7,7 +7,6 @@ stream carries a person's name, contact, an assignee or a staff member's identit
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from starlette.requests import Request
@@ -16,19 +15,16 @@ from starlette.routing import Route
 
 from server.errors import ApiError
 from server.events import Filter
+from server.events.frames import RESIDENT
 from server.events.stream import EventStream
 from server.routes.events import last_event_id
 from server.storage import case_track, tracking
-from sync import store
-from sync.actor import RESIDENT, Actor
+from sync import actor, store
 from sync.args import TOKEN
 from sync.views import case_view, event_view
 
-# Tokens are URL-safe random strings; anything else cannot be one, and is refused without a query.
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,128}")
-
 # Someone holding the link but not the phone that made the case: a resident who is nobody in particular.
-_TRACKER = Actor(RESIDENT, client_id="")
+_TRACKER = actor.Actor(actor.RESIDENT, client_id="")
 # Which payload text a timeline entry shows the reporter.
 _TEXT_KEYS = ("text", "reason", "comment")
 
@@ -57,11 +53,11 @@ async def track(request: Request) -> JSONResponse:
 
 async def case_events(request: Request) -> EventStream:
     token = request.path_params["track_token"]
-    case = await tracking.case_by_track_token(request.app.state.db, token) if _TOKEN.fullmatch(token) else None
+    case = await tracking.case_by_track_token(request.app.state.db, token) if TOKEN.fullmatch(token) else None
     if case is None:
         raise ApiError(404, "case_not_found", "找不到该诉求，请核对查询链接")
     state = request.app.state
-    return EventStream(state.hub, state.db, Filter(case_id=case["id"]), "resident", last_event_id(request),
+    return EventStream(state.hub, state.db, Filter(case_id=case["id"]), RESIDENT, last_event_id(request),
                        state.config.sse_replay_page)
 
 
