@@ -15,6 +15,7 @@ from server.auth.origin import OriginCheckMiddleware
 from server.routes import auth, health, posters, qr, sites, static, sync, sync_client
 from server.security import SecurityHeadersMiddleware
 from server.storage import Database
+from server.storage.group_commit import GroupCommit
 
 
 def _routes() -> list[BaseRoute]:
@@ -30,6 +31,7 @@ def create_app(config: settings.Config | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with Database(config.db, synchronous=config.sqlite_synchronous) as db:
             app.state.db = db
+            app.state.writes = GroupCommit(db)
             yield
 
     app = Starlette(
