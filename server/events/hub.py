@@ -156,8 +156,9 @@ class Hub:
     def publish(self, events: Iterable[Mapping[str, Any]]) -> None:
         """Queue committed events for their subscribers; never waits, cuts loose whoever is too far behind.
 
-        Call it right after the transaction commits, in commit (``seq``) order, with no ``await`` between the
-        COMMIT and this call: a stream that saw seq 11 before seq 10 would resume after 11 and never get 10.
+        Call it after the transaction commits, in commit (``seq``) order: a client that got seq 11 before seq 10
+        and then lost its connection would resume after 11 and never get 10 (a late event is still delivered,
+        and logged as a warning). An event committed but never published reaches live streams only on replay.
         Each event is a mapping with ``seq``, ``type``, ``case_id``, ``site``, ``community``, ``team``,
         ``status`` and optionally ``created_at`` (the hub stamps the current time when it is missing).
         """
