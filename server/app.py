@@ -36,7 +36,10 @@ def create_app(config: settings.Config | None = None) -> Starlette:
 
     app = Starlette(
         routes=_routes(),
-        middleware=[Middleware(SecurityHeadersMiddleware), Middleware(OriginCheckMiddleware, base_url=config.base_url)],
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(OriginCheckMiddleware, base_url=config.base_url),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,
     )
