@@ -1,6 +1,9 @@
 """The one list of names the protocol uses; ``sync/client/names.js`` mirrors it (a test checks they agree)."""
 from __future__ import annotations
 
+import keyword
+from types import SimpleNamespace
+
 # Mutations a client may queue. DESIGN's verbs, plus ``case.return`` (a handler hands a case back to the
 # dispatcher, 退回) and ``case.close`` (a dispatcher closes a resolved case the resident never rated).
 MUTATIONS = (
@@ -8,6 +11,11 @@ MUTATIONS = (
     "case.set", "case.rate", "case.reopen", "case.withdraw", "case.reject", "case.merge", "case.extend",
     "case.return", "case.close",
 )
+
+# Event types in the log: an applied mutation is recorded under its own name; one that could not take effect as
+# sent (a stale transition, an overwrite of a value the writer had not seen) is recorded as ``case.conflict``.
+CONFLICT = "case.conflict"
+EVENTS = (*MUTATIONS, CONFLICT)
 
 # Case statuses, in lifecycle order, with their Chinese names.
 STATUSES = {
@@ -36,8 +44,34 @@ CHANNELS = ("qr", "kiosk", "field", "open311")
 
 CLIENT_KINDS = ("resident", "kiosk", "field", "console")
 
+# Staff roles: an admin and a dispatcher may do everything but a resident's acts; field staff work their cases.
+ROLES = ("admin", "dispatcher", "field")
+
 # Error codes of the sync API and of rejected mutations.
 ERRORS = (
     "bad_request", "unknown_mutation", "invalid_args", "forbidden", "not_found", "gap", "unavailable",
-    "rate_limited", "too_large", "client_mismatch",
+    "rate_limited", "too_large", "client_mismatch", "id_taken",
 )
+
+
+def _attributes(values: tuple[str, ...] | dict[str, str], prefix: str = "") -> SimpleNamespace:
+    attrs = {}
+    for v in values:
+        attr = v.removeprefix(prefix)
+        attrs[attr + "_" if keyword.iskeyword(attr) else attr] = v
+    return SimpleNamespace(**attrs)
+
+
+# Attribute access to the lists above (``M.accept == "case.accept"``, ``S.in_progress``; a Python keyword takes a
+# trailing underscore: ``M.return_``), so Python code names them without repeating the strings, and a typo fails
+# at import instead of silently matching nothing.
+M = _attributes(MUTATIONS, "case.")
+S = _attributes(STATUSES)
+R = _attributes(RESULTS)
+E = _attributes(ERRORS)
+ROLE = _attributes(ROLES)
+RATING = _attributes(RATINGS)
+PRIORITY = _attributes(PRIORITIES)
+CHANNEL = _attributes(CHANNELS)
+FIELD = _attributes(SCALAR_FIELDS)
+KIND = _attributes(CLIENT_KINDS)

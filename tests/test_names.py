@@ -14,6 +14,7 @@ def test_js_names_match_python() -> None:
     out = subprocess.run(["node", "--input-type=module", "-e", script], check=True, capture_output=True, text=True)
     js = json.loads(out.stdout)
     for name in ("MUTATIONS", "STATUSES", "RESULTS", "SCALAR_FIELDS", "PRIORITIES", "RATINGS", "CHANNELS",
-                 "CLIENT_KINDS", "ERRORS"):
+                 "CLIENT_KINDS", "ERRORS", "CONFLICT", "EVENTS",
+                 "ROLES"):
         py = getattr(names, name)
         assert js[name] == (list(py) if isinstance(py, tuple) else py), name

@@ -7,6 +7,10 @@ export const MUTATIONS = Object.freeze([
   "case.return", "case.close",
 ]);
 
+// Event types in the log: an applied mutation keeps its own name; one that could not take effect as sent is a conflict.
+export const CONFLICT = "case.conflict";
+export const EVENTS = Object.freeze([...MUTATIONS, CONFLICT]);
+
 export const STATUSES = Object.freeze({
   submitted: "待受理",
   accepted: "已受理",
@@ -31,7 +35,9 @@ export const CHANNELS = Object.freeze(["qr", "kiosk", "field", "open311"]);
 
 export const CLIENT_KINDS = Object.freeze(["resident", "kiosk", "field", "console"]);
 
+export const ROLES = Object.freeze(["admin", "dispatcher", "field"]);
+
 export const ERRORS = Object.freeze([
   "bad_request", "unknown_mutation", "invalid_args", "forbidden", "not_found", "gap", "unavailable",
-  "rate_limited", "too_large", "client_mismatch",
+  "rate_limited", "too_large", "client_mismatch", "id_taken",
 ]);

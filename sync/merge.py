@@ -1,0 +1,184 @@
+"""The merge rules: what one valid mutation does to the case it names, given the case as it stands now.
+
+- Creation is idempotent by case id: the same report again from the client that made it is a ``duplicate``;
+  the id (or the track token) already used for something else is ``rejected`` (``id_taken``).
+- The status moves only along the lifecycle (``sync.lifecycle``), in the order mutations arrive; a move the
+  case can no longer make is recorded as a ``case.conflict`` event (kind ``transition``) with everything the
+  mutation carried, and the status stays as it is.
+- Notes and photos are append-only sets keyed by their ids: they always merge; the same id again is a duplicate.
+- Scalar fields are last-writer-wins registers ordered by revision ``<hlc>@<client_id>``. A write whose ``seen``
+  revision is not the current one (the writer had not seen the value it replaces), or that loses to a newer
+  write, also records a ``case.conflict`` event (kind ``field``) naming the value kept and the value lost, the
+  same whichever of the two writes arrived first; equal values do not conflict.
+
+Nothing here reads the database directly: :class:`World` answers the few questions a rule needs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from sync import rights
+from sync.actor import Actor
+from sync.args import Invalid
+from sync.dates import case_number, iso, local_day, resolution_due, response_due
+from sync.fold import revision
+from sync.hlc import Hlc
+from sync.lifecycle import next_status
+from sync.names import CONFLICT, FIELD, PRIORITY, E, M, R, S
+
+CREATE_CONTENT = ("track_token", "site", "category", "description", "photos", "location")
+
+
+@dataclass
+class Outcome:
+    """What a mutation came to: its result status and the events (type, payload) it adds to the log."""
+
+    result: str
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+class World(Protocol):
+    """What the rules may ask about the rest of the system while deciding one mutation."""
+
+    def case(self, case_id: str) -> dict[str, Any] | None: ...
+    def track_token_taken(self, token: str) -> bool: ...
+    def has_note(self, case_id: str, note_id: str) -> bool: ...
+    def has_photo(self, case_id: str, photo_id: str) -> bool: ...
+    async def site(self, code: str) -> dict[str, Any] | None: ...
+    async def category(self, code: str) -> dict[str, Any] | None: ...
+    async def team_exists(self, code: str) -> bool: ...
+    async def user_exists(self, user_id: int) -> bool: ...
+    async def next_number(self, day: str) -> int: ...
+
+
+def _ms(text: str) -> int:
+    return round(datetime.fromisoformat(text).timestamp() * 1000)
+
+
+def _same_report(case: dict[str, Any], client_id: str, args: dict[str, Any]) -> bool:
+    contact = args["contact"] or {}
+    return (case["created_by_client"] == client_id and all(case[k] == args[k] for k in CREATE_CONTENT)
+            and (case["contact_name"], case["contact_phone"]) == (contact.get("name"), contact.get("phone")))
+
+
+async def _create(world: World, actor: Actor, args: dict[str, Any], now_ms: int, prefix: str) -> Outcome:
+    existing = world.case(args["id"])
+    if existing is not None:
+        if _same_report(existing, actor.client_id, args):
+            return Outcome(R.duplicate)
+        raise Invalid(E.id_taken, "诉求编号已被占用，请重新提交")
+    if world.track_token_taken(args["track_token"]):
+        raise Invalid(E.id_taken, "查询码已被占用，请重新提交")
+    channel = rights.channel_for(actor, args["channel"])
+    if isinstance(channel, tuple):
+        raise Invalid(*channel)
+    refused = rights.create_refusal(actor, args["site"])
+    if refused:
+        raise Invalid(*refused)
+    site = await world.site(args["site"])
+    if site is None:
+        raise Invalid(E.invalid_args, "站点不存在或已停用")
+    category = await world.category(args["category"])
+    if category is None:
+        raise Invalid(E.invalid_args, "诉求类别不存在或已停用")
+    day = local_day(now_ms)
+    priority = args["priority"] if actor.is_staff and args["priority"] else (
+        PRIORITY.urgent if category["urgent"] else PRIORITY.normal)
+    payload = {
+        "to": S.submitted, "number": case_number(prefix, day, await world.next_number(day)),
+        "track_token": args["track_token"], "site": site["code"], "community": site["community"],
+        "category": category["code"], "description": args["description"], "contact": args["contact"],
+        "photos": args["photos"], "location": args["location"], "channel": channel,
+        "team": category["default_team"] or site["default_team"], "priority": priority,
+        "response_due": response_due(now_ms, category["response_limit_minutes"]),
+        "resolution_due": resolution_due(now_ms, category["resolution_limit_days"]),
+        "created_at": iso(now_ms),
+    }
+    return Outcome(R.applied, [(M.create, payload)])
+
+
+async def _set(world: World, case: dict[str, Any], args: dict[str, Any], rev: str) -> Outcome:
+    name, value = args["field"], args["value"]
+    payload: dict[str, Any] = {"field": name, "value": value}
+    if name == FIELD.category:
+        category = await world.category(value)
+        if category is None:
+            raise Invalid(E.invalid_args, "诉求类别不存在或已停用")
+        created = _ms(case["created_at"])
+        payload["response_due"] = response_due(created, category["response_limit_minutes"])
+        payload["resolution_due"] = resolution_due(created, category["resolution_limit_days"])
+    elif name == FIELD.assignee and value is not None and not await world.user_exists(value):
+        raise Invalid(E.invalid_args, "处置人不存在或已停用")
+    current, current_rev = case[name], case[name + "_rev"]
+    wins = rev > current_rev
+    outcome = Outcome(R.applied, [(M.set, payload)] if wins else [])
+    if (args["seen"] != current_rev or not wins) and value != current:
+        mine, theirs = {"value": value, "rev": rev}, {"value": current, "rev": current_rev}
+        kept, lost = (mine, theirs) if wins else (theirs, mine)
+        outcome.result = R.conflict
+        outcome.events.append((CONFLICT, {"kind": "field", "field": name, "kept": kept, "lost": lost}))
+    return outcome
+
+
+def _stale(name: str, case: dict[str, Any], args: dict[str, Any]) -> Outcome:
+    details = {k: v for k, v in args.items() if k != "id"}
+    return Outcome(R.conflict, [(CONFLICT, {"kind": "transition", "mutation": name, "status": case["status"],
+                                            "args": details})])
+
+
+async def _moved(world: World, name: str, case: dict[str, Any], args: dict[str, Any], rev: str,
+                 at: str) -> dict[str, Any]:
+    """The payload of a status move: the move itself plus what it records."""
+    if name == M.dispatch:
+        if not await world.team_exists(args["team"]):
+            raise Invalid(E.invalid_args, "处置队伍不存在或已停用")
+        if args["assignee"] is not None and not await world.user_exists(args["assignee"]):
+            raise Invalid(E.invalid_args, "处置人不存在或已停用")
+        payload = {"team": args["team"]}
+        if rev > case["assignee_rev"]:
+            payload["assignee"] = args["assignee"]
+        return {**payload, "at": at}
+    if name == M.merge:
+        into = world.case(args["into"])
+        if into is None:
+            raise Invalid(E.not_found, "找不到要合并到的诉求")
+        if into["status"] == S.duplicate:
+            raise Invalid(E.invalid_args, "目标诉求已合并到其他诉求，请合并到最终的诉求")
+    return {**{k: v for k, v in args.items() if k != "id"}, "at": at}
+
+
+async def decide(world: World, actor: Actor, name: str, args: dict[str, Any], hlc: Hlc, now_ms: int,
+                 prefix: str) -> Outcome:
+    """What mutation ``name`` with valid ``args``, stamped ``hlc``, does now; raises ``Invalid`` to refuse it."""
+    if name == M.create:
+        return await _create(world, actor, args, now_ms, prefix)
+    case = world.case(args["id"])
+    if case is None:
+        raise Invalid(E.not_found, "找不到该诉求")
+    refused = rights.refusal(actor, name, case)
+    if refused:
+        raise Invalid(*refused)
+    rev = revision(str(hlc), actor.client_id)
+    if name == M.set:
+        return await _set(world, case, args, rev)
+    if name == M.note and world.has_note(case["id"], args["note_id"]):
+        return Outcome(R.duplicate)
+    if name == M.photo and world.has_photo(case["id"], args["photo_id"]):
+        return Outcome(R.duplicate)
+    status = case["status"]
+    to = next_status(name, status, args.get("rating"))
+    if to is None:
+        return _stale(name, case, args)
+    if name in (M.note, M.photo):
+        return Outcome(R.applied, [(name, {k: v for k, v in args.items() if k != "id"})])
+    if name == M.extend and args["until"] <= (case["extended_until"] or case["resolution_due"]):
+        raise Invalid(E.invalid_args, "延期时间必须晚于当前办理期限")
+    # An action's time is when the device says it happened (work done offline counts when it was done), but
+    # never before the case existed.
+    at = max(iso(hlc.ms), case["created_at"])
+    payload = await _moved(world, name, case, args, rev, at)
+    if name != M.extend:
+        payload = {"from": status, "to": to, **payload}
+    return Outcome(R.applied, [(name, payload)])

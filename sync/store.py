@@ -1,0 +1,207 @@
+"""The SQL of the sync queue: clients, the mutation ledger, cases, notes, photos and the event log.
+
+Writes take the writer connection of an open ``Database.write()`` transaction; reads for pulling take the
+``Database`` and run on its reader. Every function here is a thin mapping between rows and the dicts that the
+engine (``sync.apply``), the fold (``sync.fold``) and pull (``sync.pull``) work with.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Sequence
+
+import aiosqlite
+
+from server.storage.db import Database, Row
+from sync.fold import CASE_FIELDS, JSON_FIELDS
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_CASE_COLUMNS = ", ".join(CASE_FIELDS)
+_UPSERT_CASE = (
+    f"INSERT INTO cases({_CASE_COLUMNS}) VALUES ({', '.join('?' for _ in CASE_FIELDS)}) ON CONFLICT(id) DO UPDATE"
+    f" SET {', '.join(f'{c} = excluded.{c}' for c in CASE_FIELDS if c != 'id')}"
+)
+_EVENT_COLUMNS = ("seq", "case_id", "type", "actor", "payload", "hlc", "client_id", "mid", "created_at")
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+def case_from_row(row: Row) -> dict[str, Any]:
+    """A ``cases`` row as the dict the fold works on (JSON columns decoded)."""
+    case = dict(zip(CASE_FIELDS, row))
+    for f in JSON_FIELDS:
+        if case[f] is not None:
+            case[f] = json.loads(case[f])
+    return case
+
+
+def _case_params(case: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(_dumps(case[c]) if c in JSON_FIELDS and case[c] is not None else case[c] for c in CASE_FIELDS)
+
+
+def event_from_row(row: Row) -> dict[str, Any]:
+    """An ``events`` row as the dict the fold works on (actor and payload decoded)."""
+    event = dict(zip(_EVENT_COLUMNS, row))
+    event["actor"] = json.loads(event["actor"])
+    event["payload"] = json.loads(event["payload"])
+    return event
+
+
+# --- the engine, inside one write transaction --------------------------------------------------------------
+
+async def client_and_top(conn: aiosqlite.Connection, client_id: str) -> tuple[dict[str, Any] | None, int]:
+    """The client's row (None if it never pushed) and the highest ``seq`` ever given to an event."""
+    rows = await conn.execute_fetchall(
+        "SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'events'), c.client_id, c.kind, c.last_mid,"
+        " c.last_hlc, c.user_id, c.site FROM (SELECT 1) LEFT JOIN clients c ON c.client_id = ?", (client_id,))
+    top, cid, kind, last_mid, last_hlc, user_id, site = next(iter(rows))
+    client = None if cid is None else {"client_id": cid, "kind": kind, "last_mid": last_mid,
+                                       "last_hlc": last_hlc, "user_id": user_id, "site": site}
+    return client, top or 0
+
+
+async def load_cases(conn: aiosqlite.Connection, ids: Sequence[str], tokens: Sequence[str]) -> list[dict[str, Any]]:
+    """The cases with any of these ids or track tokens."""
+    if not ids and not tokens:
+        return []
+    rows = await conn.execute_fetchall(
+        f"SELECT {_CASE_COLUMNS} FROM cases WHERE id IN ({_marks(len(ids))}) OR track_token IN ({_marks(len(tokens))})",
+        (*ids, *tokens))
+    return [case_from_row(r) for r in rows]
+
+
+async def existing_attachments(conn: aiosqlite.Connection, notes: Sequence[tuple[str, str]],
+                               photos: Sequence[tuple[str, str]]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """Which of these (case_id, note_id) and (case_id, photo_id) pairs are already in the sets."""
+    found_notes: set[tuple[str, str]] = set()
+    found_photos: set[tuple[str, str]] = set()
+    if notes:
+        rows = await conn.execute_fetchall(
+            f"SELECT case_id, note_id FROM case_notes WHERE (case_id, note_id) IN"
+            f" (VALUES {', '.join('(?, ?)' for _ in notes)})", [x for pair in notes for x in pair])
+        found_notes = {(r[0], r[1]) for r in rows}
+    if photos:
+        rows = await conn.execute_fetchall(
+            f"SELECT case_id, photo_id FROM case_photos WHERE (case_id, photo_id) IN"
+            f" (VALUES {', '.join('(?, ?)' for _ in photos)})", [x for pair in photos for x in pair])
+        found_photos = {(r[0], r[1]) for r in rows}
+    return found_notes, found_photos
+
+
+async def active_site(conn: aiosqlite.Connection, code: str) -> dict[str, Any] | None:
+    rows = await conn.execute_fetchall(
+        "SELECT code, community, default_team FROM sites WHERE code = ? AND active = 1", (code,))
+    return dict(rows[0]) if rows else None
+
+
+async def active_category(conn: aiosqlite.Connection, code: str) -> dict[str, Any] | None:
+    rows = await conn.execute_fetchall(
+        "SELECT code, response_limit_minutes, resolution_limit_days, default_team, urgent FROM categories"
+        " WHERE code = ? AND active = 1", (code,))
+    return dict(rows[0]) if rows else None
+
+
+async def team_exists(conn: aiosqlite.Connection, code: str) -> bool:
+    return bool(await conn.execute_fetchall("SELECT 1 FROM teams WHERE code = ? AND active = 1", (code,)))
+
+
+async def user_exists(conn: aiosqlite.Connection, user_id: int) -> bool:
+    return bool(await conn.execute_fetchall("SELECT 1 FROM users WHERE id = ? AND active = 1", (user_id,)))
+
+
+async def last_number(conn: aiosqlite.Connection, day: str) -> int:
+    """The last case number given out on local ``day`` (0 if none)."""
+    rows = await conn.execute_fetchall("SELECT last FROM case_counters WHERE day = ?", (day,))
+    return rows[0][0] if rows else 0
+
+
+async def save_batch(conn: aiosqlite.Connection, *, client: dict[str, Any], cases: Iterable[dict[str, Any]],
+                     events: Sequence[dict[str, Any]], notes: Sequence[dict[str, Any]],
+                     photos: Sequence[dict[str, Any]], mutations: Sequence[tuple[Any, ...]],
+                     counters: dict[str, int]) -> None:
+    """Write what one push decided; cases first, since events, notes and photos refer to them."""
+    await conn.execute(
+        "INSERT INTO clients(client_id, kind, last_mid, last_hlc, user_id, site) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT(client_id) DO UPDATE SET last_mid = excluded.last_mid, last_hlc = excluded.last_hlc",
+        (client["client_id"], client["kind"], client["last_mid"], client["last_hlc"], client["user_id"],
+         client["site"]))
+    case_rows = [_case_params(c) for c in cases]
+    if case_rows:
+        await conn.executemany(_UPSERT_CASE, case_rows)
+    if events:
+        await conn.executemany(
+            f"INSERT INTO events({', '.join(_EVENT_COLUMNS)}) VALUES ({_marks(len(_EVENT_COLUMNS))})",
+            [(e["seq"], e["case_id"], e["type"], _dumps(e["actor"]), _dumps(e["payload"]), e["hlc"],
+              e["client_id"], e["mid"], e["created_at"]) for e in events])
+    if notes:
+        await conn.executemany(
+            "INSERT OR IGNORE INTO case_notes(case_id, note_id, text, photos, author, public, hlc, client_id, seq)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(n["case_id"], n["note_id"], n["text"], _dumps(n["photos"]), _dumps(n["author"]), n["public"],
+              n["hlc"], n["client_id"], n["seq"]) for n in notes])
+    if photos:
+        await conn.executemany(
+            "INSERT OR IGNORE INTO case_photos(case_id, photo_id, public, hlc, client_id, seq)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(p["case_id"], p["photo_id"], p["public"], p["hlc"], p["client_id"], p["seq"]) for p in photos])
+    if mutations:
+        await conn.executemany(
+            "INSERT INTO mutations(client_id, mid, name, status, error, seq_from, seq_to)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)", mutations)
+    if counters:
+        await conn.executemany(
+            "INSERT INTO case_counters(day, last) VALUES (?, ?) ON CONFLICT(day) DO UPDATE SET last = excluded.last",
+            list(counters.items()))
+
+
+# --- pulling, on the reader ---------------------------------------------------------------------------------
+
+def _scope(scope: dict[str, Any]) -> tuple[str, list[Any]]:
+    """A WHERE clause on ``cases c`` limiting rows to those a caller may see (see ``sync.pull``)."""
+    if "created_by_client" in scope:
+        return "c.created_by_client = ?", [scope["created_by_client"]]
+    if "team" in scope:
+        return "(c.team = ? OR c.assignee = ?)", [scope["team"], scope["assignee"]]
+    return "1 = 1", []
+
+
+async def changes(db: Database, scope: dict[str, Any], cursor: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """Up to ``limit`` events after ``cursor`` on cases in ``scope``, in seq order, and the log's top seq.
+
+    One statement, so the top is read in the same snapshot as the page: a caller told "nothing more up to top"
+    cannot miss an event committed in between.
+    """
+    where, params = _scope(scope)
+    rows = await db.fetchall(
+        f"SELECT t.top, {', '.join('p.' + c for c in _EVENT_COLUMNS)}"
+        " FROM (SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'events') AS top) t"
+        f" LEFT JOIN (SELECT {', '.join('e.' + c for c in _EVENT_COLUMNS)} FROM events e"
+        f" JOIN cases c ON c.id = e.case_id WHERE e.seq > ? AND {where} ORDER BY e.seq LIMIT ?) p ON 1"
+        " ORDER BY p.seq", [cursor, *params, limit])
+    top = rows[0][0] or 0
+    return [event_from_row(r[1:]) for r in rows if r[1] is not None], top
+
+
+async def cases_with_sets(db: Database, ids: Sequence[str], scope: dict[str, Any]
+                          ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The cases with these ids that are still in ``scope``, with their notes and photos in (hlc, client_id) order."""
+    where, params = _scope(scope)
+    marks = _marks(len(ids))
+    cases = [case_from_row(r) for r in await db.fetchall(
+        f"SELECT {', '.join('c.' + f for f in CASE_FIELDS)} FROM cases c WHERE c.id IN ({marks}) AND {where}",
+        [*ids, *params])]
+    visible = [c["id"] for c in cases]
+    if not visible:
+        return [], [], []
+    marks = _marks(len(visible))
+    notes = [{"case_id": r["case_id"], "note_id": r["note_id"], "text": r["text"], "photos": json.loads(r["photos"]),
+              "author": json.loads(r["author"]), "public": bool(r["public"]), "hlc": r["hlc"],
+              "client_id": r["client_id"], "seq": r["seq"]}
+             for r in await db.fetchall(f"SELECT * FROM case_notes WHERE case_id IN ({marks}) ORDER BY hlc, client_id",
+                                        visible)]
+    photos = [{"case_id": r["case_id"], "photo_id": r["photo_id"], "public": bool(r["public"]), "hlc": r["hlc"],
+               "client_id": r["client_id"], "seq": r["seq"]}
+              for r in await db.fetchall(
+                  f"SELECT * FROM case_photos WHERE case_id IN ({marks}) ORDER BY hlc, client_id", visible)]
+    return cases, notes, photos
