@@ -116,10 +116,10 @@ async def list_cases(db: Database, config: Config, staff: StaffUser, query: Mapp
             "page": page, "per_page": per_page, "now": iso(now)}
 
 
-def _actor(raw: str, device_name: str | None) -> dict[str, Any]:
+def _actor(raw: str, device_name: str | None, client_kind: str | None) -> dict[str, Any]:
     actor = json.loads(raw)
     return {"kind": actor.get("kind"), "user": actor.get("user"), "role": actor.get("role"),
-            "device": device_name or actor.get("client_kind") or None, "device_id": actor.get("device_id"),
+            "device": device_name or None, "client_kind": client_kind, "device_id": actor.get("device_id"),
             "client_id": actor.get("client_id")}
 
 
@@ -128,7 +128,7 @@ def timeline_entry(row: Mapping[str, Any]) -> dict[str, Any]:
     payload = {k: v for k, v in json.loads(row["payload"]).items() if k not in HIDDEN_PAYLOAD_KEYS}
     return {"seq": row["seq"], "type": row["type"], "at": payload.get("at") or row["created_at"],
             "recorded_at": row["created_at"], "hlc": row["hlc"], "client_id": row["client_id"], "mid": row["mid"],
-            "actor": _actor(row["actor"], row["device_name"]), "payload": payload,
+            "actor": _actor(row["actor"], row["device_name"], row["client_kind"]), "payload": payload,
             "conflict": row["type"] == "case.conflict"}
 
 

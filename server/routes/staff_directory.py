@@ -20,7 +20,7 @@ async def staff_index(request: Request) -> JSONResponse:
     await require_staff(request, "dispatcher", "admin")
     rows = await users.list_users(request.app.state.db, role="field", team=request.query_params.get("team") or None,
                                   active_only=True)
-    return JSONResponse({"staff": [{"username": r["username"], "display_name": r["display_name"], "team": r["team"]}
+    return JSONResponse({"staff": [{"id": r["id"], "username": r["username"], "display_name": r["display_name"], "team": r["team"]}
                                    for r in rows]})
 
 

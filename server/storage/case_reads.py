@@ -111,8 +111,10 @@ async def case_notes(db: Database, case_id: str) -> list[Row]:
 async def case_events(db: Database, case_id: str) -> list[Row]:
     """The case's log in commit order, with the name of the device each staff event came from."""
     return await db.fetchall(
-        "SELECT e.seq, e.type, e.actor, e.payload, e.hlc, e.client_id, e.mid, e.created_at, d.name AS device_name"
+        "SELECT e.seq, e.type, e.actor, e.payload, e.hlc, e.client_id, e.mid, e.created_at, d.name AS device_name,"
+        " cl.kind AS client_kind"
         " FROM events e LEFT JOIN devices d ON d.id = json_extract(e.actor, '$.device_id')"
+        " LEFT JOIN clients cl ON cl.client_id = e.client_id"
         " WHERE e.case_id = ? ORDER BY e.seq", (case_id,))
 
 
