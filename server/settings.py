@@ -44,6 +44,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("timezone", "Asia/Shanghai", "Time zone of the subdistrict: working days, local dates in lists and statistics"),
     Setting("deadline_warn_fraction", 0.25, "A deadline turns amber once less than this fraction of its window is left"),
     Setting("cases_page_size", 50, "Cases per page of GET /api/cases when the request names no page size (at most 200)"),
+    Setting("sync_max_batch", 200, "Most mutations one sync push may carry; a longer batch is refused with 413"),
+    Setting("sync_max_body_bytes", 1_000_000, "Largest sync push body in bytes; a larger one is refused with 413"),
+    Setting("sync_pull_limit", 200, "Most changes one sync pull returns; the client pulls again while `more` is true"),
+    Setting("sync_max_drift_ms", 60_000, "How far (ms) a client's clock may run ahead of the server's before its HLC is clamped"),
+    Setting("sync_retry_after_s", 2, "Seconds a client is told to wait (Retry-After) after a transient push failure"),
+    Setting("case_number_prefix", "BL", "Letters that start every case number, e.g. BL20261127-0042"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -87,7 +87,9 @@ def _client_kind(actor: Actor) -> str:
     return KIND.field if actor.role == ROLE.field else KIND.console
 
 
-def _check_owner(actor: Actor, client: dict[str, Any]) -> None:
+def check_owner(actor: Actor, client: dict[str, Any]) -> None:
+    """Raise :class:`ClientMismatch` unless ``client`` (a clients row) belongs to ``actor``: the same kind of
+    client, the same staff user, the same kiosk site."""
     expected = (_client_kind(actor), actor.user_id if actor.is_staff else None, actor.site if actor.kind == KIOSK
                 else None)
     if (client["kind"], client["user_id"], client["site"]) != expected:
@@ -249,7 +251,7 @@ async def apply_push(conn: aiosqlite.Connection, actor: Actor, client_id: str, m
                   "user_id": actor.user_id if actor.is_staff else None,
                   "site": actor.site if actor.kind == KIOSK else None}
     else:
-        _check_owner(actor, client)
+        check_owner(actor, client)
     last_mid = client["last_mid"]
     results = [{"mid": mid, "status": R.duplicate} for mid in mids if mid <= last_mid]
     new = [m for m in mutations if m["mid"] > last_mid]

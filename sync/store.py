@@ -205,3 +205,10 @@ async def cases_with_sets(db: Database, ids: Sequence[str], scope: dict[str, Any
               for r in await db.fetchall(
                   f"SELECT * FROM case_photos WHERE case_id IN ({marks}) ORDER BY hlc, client_id", visible)]
     return cases, notes, photos
+
+
+async def client(db: Database, client_id: str) -> dict[str, Any] | None:
+    """A registered client's owner (kind, user_id, site), read on the reader; None if it never pushed."""
+    row = await db.fetchone("SELECT client_id, kind, last_mid, user_id, site FROM clients WHERE client_id = ?",
+                            (client_id,))
+    return dict(row) if row is not None else None

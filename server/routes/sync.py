@@ -1,0 +1,129 @@
+"""The sync API: ``POST /api/sync/push`` and ``GET /api/sync/pull`` (the conflict-tolerant queue's two ends).
+
+The caller is a signed-in member of staff (session cookie, or a field phone's ``Authorization: Bearer`` device
+token) or else a resident's browser, known only by its ``client_id`` (32 lowercase hex characters, in the push
+body and the ``X-Client-Id`` header of a pull, never in a URL). The work is in ``sync.apply`` and ``sync.pull``.
+"""
+from __future__ import annotations
+
+import inspect
+import logging
+import time
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from server.auth import staff_from_request
+from server.body import json_object
+from server.errors import ApiError
+from sync import store
+from sync.actor import RESIDENT, STAFF, Actor
+from sync.apply import ClientMismatch, GapError, Options, PushError, apply_push, check_owner
+from sync.args import TOKEN
+from sync.names import E
+from sync.pull import pull
+
+log = logging.getLogger(__name__)
+
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def _client_id(value: Any) -> str:
+    if not isinstance(value, str) or not TOKEN.fullmatch(value):
+        raise ApiError(400, E.bad_request, "client_id 必须是 32 位小写十六进制字符（128 位随机数）")
+    return value
+
+
+async def _actor(request: Request, client_id: str) -> Actor:
+    staff = await staff_from_request(request)
+    if staff is None:
+        return Actor(RESIDENT, client_id)
+    return Actor(STAFF, client_id, user_id=staff.id, username=staff.username, role=staff.role, team=staff.team,
+                 device_id=staff.device_id)
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    try:
+        return await json_object(request, max_bytes=request.app.state.config.sync_max_body_bytes)
+    except ApiError as err:
+        # The sync API answers with the protocol's own error codes (sync.names.ERRORS).
+        raise ApiError(err.status, E.too_large if err.status == 413 else E.bad_request, err.message) from None
+
+
+async def _publish(request: Request, notices: list[dict[str, Any]]) -> None:
+    hub = getattr(request.app.state, "hub", None)
+    if hub is None or not notices:
+        return
+    try:
+        result = hub.publish(notices)
+        if inspect.isawaitable(result):
+            await result
+    except Exception:
+        # Committed and acknowledged regardless: live clients miss a poke, and catch up on their next pull.
+        log.exception("could not publish %d sync events", len(notices))
+
+
+async def push(request: Request) -> JSONResponse:
+    config = request.app.state.config
+    body = await _body(request)
+    client_id = _client_id(body.get("client_id"))
+    mutations = body.get("mutations")
+    if isinstance(mutations, list) and len(mutations) > config.sync_max_batch:
+        raise ApiError(413, E.too_large, f"一次最多同步 {config.sync_max_batch} 条操作")
+    actor = await _actor(request, client_id)
+    options = Options(max_drift_ms=config.sync_max_drift_ms, number_prefix=config.case_number_prefix)
+    try:
+        async with request.app.state.db.write() as conn:
+            outcome = await apply_push(conn, actor, client_id, mutations, _now_ms(), options)
+    except GapError as err:
+        raise ApiError(409, err.code, err.message, expected_mid=err.expected_mid) from None
+    except ClientMismatch as err:
+        raise ApiError(403, err.code, err.message) from None
+    except PushError as err:
+        raise ApiError(400, err.code, err.message) from None
+    except Exception:
+        # Rolled back: nothing of this push is kept, so sending it again is safe.
+        log.exception("sync push failed; rolled back")
+        unavailable = ApiError(503, E.unavailable, "服务器暂时繁忙，请稍后重试")
+        unavailable.headers["Retry-After"] = str(config.sync_retry_after_s)
+        raise unavailable from None
+    await _publish(request, outcome.notices)
+    return JSONResponse({"last_mid": outcome.last_mid, "results": outcome.results, "cursor": outcome.cursor},
+                        headers=_NO_STORE)
+
+
+def _count(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or len(raw) > 18:
+        raise ApiError(400, E.bad_request, f"{name} 必须是非负整数")
+    return int(raw)
+
+
+async def pull_changes(request: Request) -> JSONResponse:
+    config = request.app.state.config
+    client_id = _client_id(request.headers.get("x-client-id"))
+    cursor = _count(request, "cursor", 0)
+    limit = max(1, min(_count(request, "limit", config.sync_pull_limit), config.sync_pull_limit))
+    actor = await _actor(request, client_id)
+    db = request.app.state.db
+    registered = await store.client(db, client_id)
+    if registered is not None:
+        try:
+            check_owner(actor, registered)
+        except ClientMismatch as err:
+            raise ApiError(403, err.code, err.message) from None
+    return JSONResponse(await pull(db, actor, cursor, limit), headers=_NO_STORE)
+
+
+routes = [
+    Route("/api/sync/push", push, methods=["POST"]),
+    Route("/api/sync/pull", pull_changes, methods=["GET"]),
+]

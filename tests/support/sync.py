@@ -1,0 +1,92 @@
+"""Helpers for sync tests: a fresh database with a little reference data, actors, and an outbox per client.
+
+The reference rows are the stage (two teams, two sites, three categories, four staff); the cases each test
+works on are made in the test itself, through mutations, the way clients make them.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from server.storage import Database
+from sync.actor import RESIDENT, STAFF, Actor
+from sync.apply import Options, PushOutcome, apply_push
+from sync.hlc import Clock
+from sync.names import M
+
+NOW = 1_795_000_000_000  # 2026-11-18 19:06:40 in Beijing, a Wednesday
+
+TEAMS = [("T1", "天鑫社区网格站", "grid"), ("T2", "党员先锋队", "vanguard")]
+SITES = [("S1", "天鑫花园", "residential", "天鑫社区", "T1"), ("S2", "龙腾工业园", "industrial_park", "龙腾社区", "T1")]
+CATEGORIES = [  # code, kind, response minutes, resolution working days, default team, urgent
+    ("noise", "complaint", 120, 15, None, 0), ("help", "help", 10, 10, "T2", 1), ("consult", "consultation", 480, 2, None, 0)]
+USERS = [(1, "disp", "dispatcher", None), (2, "f1", "field", "T1"), (3, "f2", "field", "T1"), (4, "f3", "field", "T2")]
+
+
+async def open_db(path: Path) -> Database:
+    """A migrated database at ``path`` with the reference rows above."""
+    db = await Database(str(path), synchronous="OFF").open()
+    async with db.write() as conn:
+        await conn.executemany("INSERT INTO teams(code, name, kind) VALUES (?, ?, ?)", TEAMS)
+        await conn.executemany(
+            "INSERT INTO sites(code, name, kind, community, default_team) VALUES (?, ?, ?, ?, ?)", SITES)
+        await conn.executemany(
+            "INSERT INTO categories(code, name_zh, name_en, kind, response_limit_minutes, resolution_limit_days,"
+            " default_team, urgent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(c, c, c, k, r, d, t, u) for c, k, r, d, t, u in CATEGORIES])
+        await conn.executemany(
+            "INSERT INTO users(id, username, display_name, role, team, password_hash) VALUES (?, ?, ?, ?, ?, 'x')",
+            [(i, u, u, r, t) for i, u, r, t in USERS])
+    return db
+
+
+def resident() -> Actor:
+    return Actor(RESIDENT, uuid.uuid4().hex)
+
+
+def staff(username: str) -> Actor:
+    user_id, _, role, team = next(u for u in USERS if u[1] == username)
+    return Actor(STAFF, uuid.uuid4().hex, user_id=user_id, username=username, role=role, team=team)
+
+
+@dataclass
+class Outbox:
+    """A client's queue as the browser keeps it: mutations numbered 1, 2, 3… and stamped by the client's HLC."""
+
+    actor: Actor
+    now_ms: int = NOW
+    mutations: list[dict[str, Any]] = field(default_factory=list)
+    acked: int = 0
+
+    def __post_init__(self) -> None:
+        self.clock = Clock()
+
+    def add(self, name: str, **args: Any) -> dict[str, Any]:
+        self.now_ms += 1
+        m = {"mid": len(self.mutations) + 1, "name": name, "args": args, "hlc": str(self.clock.tick(self.now_ms))}
+        self.mutations.append(m)
+        return m
+
+    def create(self, site: str = "S1", category: str = "noise", **extra: Any) -> str:
+        case_id = str(uuid.uuid4())
+        self.add(M.create, id=case_id, track_token=uuid.uuid4().hex, site=site, category=category,
+                 description="楼下施工噪音", **extra)
+        return case_id
+
+    def pending(self) -> list[dict[str, Any]]:
+        return self.mutations[self.acked:]
+
+    async def push(self, db: Database, now_ms: int = NOW + 1000, batch: list[dict[str, Any]] | None = None,
+                   options: Options = Options()) -> PushOutcome:
+        """Send ``batch`` (default: everything not yet acknowledged) and take the acknowledgement."""
+        async with db.write() as conn:
+            outcome = await apply_push(conn, self.actor, self.actor.client_id,
+                                       self.pending() if batch is None else batch, now_ms, options)
+        self.acked = max(self.acked, outcome.last_mid)
+        return outcome
+
+
+def note_id() -> str:
+    return str(uuid.uuid4())
