@@ -13,7 +13,7 @@ from server import settings
 from server.errors import EXCEPTION_HANDLERS
 from server.auth.origin import OriginCheckMiddleware
 from server.routes import (admin_reference, admin_sites, admin_users, auth, cases, health, posters, qr, sites,
-                           staff_directory, staff_pages, static, stats, sync)
+                           staff_directory, staff_pages, static, stats, sync, sync_client)
 from server.security import SecurityHeadersMiddleware
 from server.storage import Database
 
@@ -21,7 +21,7 @@ from server.storage import Database
 def _routes() -> list[BaseRoute]:
     return [*health.routes, *auth.routes, *sites.routes, *qr.routes, *posters.routes, *static.routes,
             *staff_pages.routes, *staff_directory.routes, *admin_sites.routes, *admin_reference.routes,
-            *admin_users.routes, *cases.routes, *stats.routes, *sync.routes]
+            *admin_users.routes, *cases.routes, *stats.routes, *sync.routes, *sync_client.routes]
 
 
 def create_app(config: settings.Config | None = None) -> Starlette:

@@ -1,15 +1,34 @@
-"""A real server for tests: ``mashangban serve`` as a subprocess on a free port, with its own database."""
+"""A real server for tests, two ways, each on a free port with its own database.
+
+- :func:`start_server`: ``mashangban serve`` as a subprocess, exactly as deployed.
+- :func:`serve`: any ASGI app under uvicorn in a thread, for when a test must wrap the real app (fault
+  injection, test-only pages); :func:`demo_app` builds the real app with the demo data, as ``--demo`` does::
+
+      with serve(Faults(demo_app(tmp_path / "t.db"))) as url:
+          ...
+"""
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
 import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.types import ASGIApp
+
+from server import demo, settings
+from server.app import create_app
+from server.storage import Database
 
 
 def free_port() -> int:
@@ -62,3 +81,59 @@ def start_server(tmp: Path, *, demo: bool = True, env: dict[str, str] | None = N
         time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"server did not answer /healthz within 30 s:\n{log.read_text()}")
+
+
+def _in_thread(fn: Callable[[], object]) -> None:
+    """Run ``fn`` in a thread of its own and re-raise its exception here. asyncio.run() cannot run in a test's
+    thread while Playwright's sync API keeps an event loop running there."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            fn()
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
+def demo_app(db: Path, **overrides: object) -> Starlette:
+    """The real app on the SQLite file ``db``, seeded with the demo data; ``overrides`` are settings."""
+    config = settings.load(environ={}, db=str(db), **overrides)
+
+    async def seed() -> None:
+        async with Database(config.db, synchronous=config.sqlite_synchronous) as database:
+            await demo.seed(database, config.demo_password)
+
+    _in_thread(lambda: asyncio.run(seed()))
+    return create_app(config)
+
+
+@contextmanager
+def serve(app: ASGIApp, timeout: float = 30.0) -> Iterator[str]:
+    """Run ``app`` under uvicorn on 127.0.0.1 and a free port; yields its URL once ``/healthz`` answers."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or not thread.is_alive():
+            server.should_exit = True
+            raise RuntimeError(f"app on port {port} did not answer /healthz within {timeout} s")
+        time.sleep(0.05)
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout)
