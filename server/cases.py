@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Mapping
-from zoneinfo import ZoneInfo
 
 from server.auth import StaffUser
 from server.deadlines import iso, running_deadline
@@ -19,6 +18,7 @@ from server.settings import Config
 from server.storage import Database
 from server.storage import case_reads
 from server.storage.case_reads import CaseFilter
+from sync.dates import CHINA
 from sync.names import STATUSES
 
 SEES_ALL = ("dispatcher", "admin")
@@ -28,7 +28,8 @@ HIDDEN_PAYLOAD_KEYS = frozenset({"track_token"})
 
 
 def zone(config: Config) -> tzinfo:
-    return ZoneInfo(config.timezone)
+    """The subdistrict's time zone: the one the sync engine numbers cases and counts working days in."""
+    return CHINA
 
 
 def local_day_bounds(start: date | None, end: date | None, tz: tzinfo) -> tuple[str | None, str | None]:

@@ -41,7 +41,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("login_max_failures", 5, "Failed sign-ins in a row after which an account is locked"),
     Setting("login_lock_minutes", 15, "Minutes an account stays locked after too many failed sign-ins"),
     Setting("sse_ping_s", 15, "Seconds between keep-alive comments on event streams"),
-    Setting("timezone", "Asia/Shanghai", "Time zone of the subdistrict: working days, local dates in lists and statistics"),
     Setting("deadline_warn_fraction", 0.25, "A deadline turns amber once less than this fraction of its window is left"),
     Setting("cases_page_size", 50, "Cases per page of GET /api/cases when the request names no page size (at most 200)"),
     Setting("sync_max_batch", 200, "Most mutations one sync push may carry; a longer batch is refused with 413"),

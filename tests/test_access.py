@@ -53,6 +53,10 @@ TABLE: dict[tuple[str, str], tuple[str, object, tuple[int, ...]]] = {
     ("GET", "/api/admin/teams"): ("/api/admin/teams", None, ADMIN),
     ("POST", "/api/admin/teams"): ("/api/admin/teams", {}, ADMIN_WRITE),
     ("PATCH", "/api/admin/teams/{code}"): ("/api/admin/teams/TX-WG", {"kind": "moon"}, ADMIN_WRITE),
+    ("POST", "/api/sync/push"): ("/api/sync/push", {}, (400,) * 5),
+    # A pull names its client in X-Client-Id; of our callers only the resident sends one.
+    ("GET", "/api/sync/pull"): ("/api/sync/pull", None, (400, 200, 400, 400, 400)),
+    ("MOUNT", "/sync/client"): ("/sync/client/names.js", None, ANY),
     ("GET", "/api/admin/users"): ("/api/admin/users", None, ADMIN),
     ("POST", "/api/admin/users"): ("/api/admin/users", {}, ADMIN_WRITE),
     ("PATCH", "/api/admin/users/{username}"): ("/api/admin/users/field2", {"role": "king"}, ADMIN_WRITE),
