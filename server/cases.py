@@ -18,11 +18,16 @@ from server.settings import Config
 from server.storage import Database
 from server.storage import case_reads
 from server.storage.case_reads import CaseFilter
+from sync.actor import STAFF, Actor
 from sync.dates import CHINA
-from sync.names import STATUSES
+from sync.lifecycle import next_status
+from sync.names import STATUSES, M
+from sync.rights import refusal
 
 SEES_ALL = ("dispatcher", "admin")
 MAX_PAGE_SIZE = 200
+# The console's actions on a case, in the order of its action bar.
+CONSOLE_ACTIONS = (M.accept, M.dispatch, M.reject, M.merge, M.extend, M.return_, M.close)
 # Arguments of the log that are nobody's business on a staff screen: the resident's only key.
 HIDDEN_PAYLOAD_KEYS = frozenset({"track_token"})
 
@@ -124,6 +129,16 @@ def _actor(raw: str, device_name: str | None, client_kind: str | None) -> dict[s
             "client_id": actor.get("client_id")}
 
 
+def allowed_actions(staff: StaffUser, row: Mapping[str, Any]) -> list[str]:
+    """The console actions that the sync engine would apply now: the lifecycle allows the move from the case's
+    status and the rights allow this person. (Offered, not promised: another handler may move the case first,
+    and the engine then records a conflict.)"""
+    actor = Actor(STAFF, "0" * 32, user_id=staff.id, username=staff.username, role=staff.role, team=staff.team)
+    case = {"team": row["team"], "assignee": row["assignee_id"], "created_by_client": None}
+    return [name for name in CONSOLE_ACTIONS
+            if next_status(name, row["status"]) is not None and refusal(actor, name, case) is None]
+
+
 def timeline_entry(row: Mapping[str, Any]) -> dict[str, Any]:
     """One event of the audit trail: who did what, when, from which device — conflicts included."""
     payload = {k: v for k, v in json.loads(row["payload"]).items() if k not in HIDDEN_PAYLOAD_KEYS}
@@ -145,7 +160,7 @@ async def case_detail(db: Database, config: Config, staff: StaffUser, case_id: s
         contact={"name": row["contact_name"], "phone": row["contact_phone"]},
         location=json.loads(row["location"]) if row["location"] else None,
         resolution=row["resolution"], reject_reason=row["reject_reason"], rating_comment=row["rating_comment"],
-        resolution_due_original=row["resolution_due_original"],
+        resolution_due_original=row["resolution_due_original"], actions=allowed_actions(staff, row),
     )
     photos = [{"id": p["photo_id"], "url": f"/api/photos/{p['photo_id']}", "public": bool(p["public"])}
               for p in await case_reads.case_photos(db, case_id)]
