@@ -121,3 +121,39 @@ def test_csv_has_a_bom_and_chinese_headers() -> None:
 def test_unknown_grouping_is_refused() -> None:
     with pytest.raises(ValueError):
         stats.compute(FIXTURE, "weather", START, END, CHINA, NOW)
+
+
+async def test_the_api_counts_what_the_log_says(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import secrets
+    import uuid
+
+    from tests.staff_support import resident, running_app, signed_in, staff_pusher
+
+    async with running_app(tmp_path) as app:
+        phone = resident(app)
+        ids = [str(uuid.uuid4()) for _ in range(3)]
+        for case_id, category in zip(ids, ("help", "consult", "env")):
+            result = await phone("case.create", id=case_id, track_token=secrets.token_hex(16), site="BL-TX-002",
+                                 category=category, description="测试")
+            assert result["status"] == "applied"
+        a, b, _ = ids
+        d = await staff_pusher(app, "dispatcher")
+        for name, args in (("case.accept", {"id": a}), ("case.dispatch", {"id": a, "team": "BL-DY"}),
+                           ("case.resolve", {"id": a, "text": "已送药"}), ("case.reject", {"id": b, "reason": "非本辖区"})):
+            assert (await d(name, **args))["status"] == "applied", name
+        assert (await phone("case.rate", id=a, rating="satisfied"))["status"] == "applied"
+        async with signed_in(app, "dispatcher") as client:
+            body = (await client.get("/api/stats?by=category")).json()
+            total = body["total"]
+            assert total["cases"] == 3
+            assert total["counts"] == {"responded_ontime": 2, "response_judged": 2, "resolved": 1, "accepted": 1,
+                                       "resolved_ontime": 1, "content": 1, "rated": 1, "reworked": 0,
+                                       "ever_resolved": 1}
+            assert total["resolution_rate"] == 1.0 and total["satisfaction_rate"] == 1.0 and total["rework_rate"] == 0.0
+            assert {g["key"]: g["label"] for g in body["groups"]} == {"consult": "政策咨询", "env": "市容环境",
+                                                                      "help": "求助"}
+            csv = await client.get("/api/stats.csv?by=category")
+            assert csv.content.startswith(b"\xef\xbb\xbf") and "attachment" in csv.headers["content-disposition"]
+            assert "求助" in csv.content.decode("utf-8-sig")
+            assert (await client.get("/api/stats?by=weather")).status_code == 400
+            assert (await client.get("/api/stats?from=2026-01-01&to=2027-06-01")).status_code == 400

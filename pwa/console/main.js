@@ -138,6 +138,10 @@ const boot = async () => {
     lastPending = state.pending;
   });
   client.start();
+  // A safety net under the live feed: cases that cross a deadline move into "overdue only" without an event.
+  setInterval(() => {
+    if (document.visibilityState === "visible" && !document.querySelector("dialog[open]")) view?.refresh();
+  }, 60_000);
   connectLive({
     onEvent: onLiveEvent,
     onOpen: () => view?.refresh(),

@@ -124,13 +124,20 @@ async def merged_into_this(db: Database, case_id: str) -> list[Row]:
 
 async def stats_facts(db: Database, created_from: str, created_before: str) -> list[Row]:
     """Per case submitted in ``[created_from, created_before)``: what :mod:`server.stats` counts."""
+    # One pass over the period's events, grouped by case, instead of two subqueries per case.
     return await db.fetchall(
-        "SELECT c.id, c.site, c.community, c.category, c.team, c.status, c.created_at, c.response_due,"
+        "WITH period AS (SELECT id FROM cases WHERE created_at >= ? AND created_at < ?),"
+        " moves AS (SELECT e.case_id,"
+        "   MIN(CASE WHEN e.type IN ('case.accept', 'case.reject') THEN json_extract(e.payload, '$.at') END)"
+        "     AS first_response_at,"
+        "   SUM(e.type = 'case.resolve') AS times_resolved"
+        "   FROM events e JOIN period p ON p.id = e.case_id"
+        "   WHERE e.type IN ('case.accept', 'case.reject', 'case.resolve') GROUP BY e.case_id)"
+        " SELECT c.id, c.site, c.community, c.category, c.team, c.status, c.created_at, c.response_due,"
         f" {RESOLUTION_DUE} AS resolution_due, c.resolved_at, c.rework_count, c.rating,"
-        "  (SELECT MIN(json_extract(e.payload, '$.at')) FROM events e"
-        "    WHERE e.case_id = c.id AND e.type IN ('case.accept', 'case.reject')) AS first_response_at,"
-        "  (SELECT COUNT(*) FROM events e WHERE e.case_id = c.id AND e.type = 'case.resolve') AS times_resolved"
-        " FROM cases c WHERE c.created_at >= ? AND c.created_at < ?", (created_from, created_before))
+        " m.first_response_at, COALESCE(m.times_resolved, 0) AS times_resolved"
+        " FROM cases c JOIN period p ON p.id = c.id LEFT JOIN moves m ON m.case_id = c.id",
+        (created_from, created_before))
 
 
 async def names(db: Database, table: str) -> dict[str, str]:
