@@ -40,7 +40,7 @@ export const mountBoard = (container, params, ctx) => {
   const go = (next) => ctx.navigate(withQuery("#/board", next));
   const status = el("p", { role: "status", dataset: { role: "board-status" }, text: t("loading") });
   const body = el("tbody", { dataset: { role: "case-rows" } });
-  const pager = el("nav", { "aria-label": t("board.page", { page, pages: "…" }) });
+  const pager = el("nav", { "aria-label": t("board.title") });
   const table = el("table", { dataset: { role: "board" } },
     el("caption", { class: "visually-hidden", text: t("board.title") }),
     el("thead", {}, el("tr", {}, ["number", "status", "category", "site", "team", "created", "deadline", "description"]
