@@ -16,6 +16,7 @@ from server.routes import (admin_reference, admin_sites, admin_users, auth, case
                            staff_directory, staff_pages, static, stats, sync, sync_client)
 from server.security import SecurityHeadersMiddleware
 from server.storage import Database
+from server.storage.group_commit import GroupCommit
 
 
 def _routes() -> list[BaseRoute]:
@@ -32,6 +33,7 @@ def create_app(config: settings.Config | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with Database(config.db, synchronous=config.sqlite_synchronous) as db:
             app.state.db = db
+            app.state.writes = GroupCommit(db)
             yield
 
     app = Starlette(

@@ -25,7 +25,7 @@ from sync import hlc as hlc_mod
 from sync import store
 from sync.actor import KIOSK, RESIDENT, Actor
 from sync.args import TOKEN, Invalid, validate
-from sync.dates import iso
+from sync.dates import iso, local_day
 from sync.fold import attachments, fold
 from sync.merge import Outcome, decide
 from sync.names import KIND, ROLE, E, M, R
@@ -88,11 +88,14 @@ def _client_kind(actor: Actor) -> str:
 
 
 def check_owner(actor: Actor, client: dict[str, Any]) -> None:
-    """Raise :class:`ClientMismatch` unless ``client`` (a clients row) belongs to ``actor``: the same kind of
-    client, the same staff user, the same kiosk site."""
-    expected = (_client_kind(actor), actor.user_id if actor.is_staff else None, actor.site if actor.kind == KIOSK
-                else None)
-    if (client["kind"], client["user_id"], client["site"]) != expected:
+    """Raise :class:`ClientMismatch` unless ``client`` (a clients row) belongs to ``actor``: a resident's id to a
+    resident, a kiosk's to that kiosk's site, a staff device's to the same staff user (whatever their role now)."""
+    staff_kinds = (KIND.field, KIND.console)
+    if actor.is_staff:
+        mine = client["kind"] in staff_kinds and client["user_id"] == actor.user_id
+    else:
+        mine = client["kind"] == _client_kind(actor) and client["site"] == (actor.site if actor.kind == KIOSK else None)
+    if not mine:
         raise ClientMismatch()
 
 
@@ -116,6 +119,8 @@ class _Batch:
     def __init__(self, conn: aiosqlite.Connection, actor: Actor, top: int, now_ms: int, options: Options,
                  last_hlc: str) -> None:
         self.conn, self.actor, self.now_ms, self.options = conn, actor, now_ms, options
+        self.logged_actor = actor.log_entry()
+        self.created_at = iso(now_ms)
         self.seq = top
         self.last_hlc = hlc_mod.parse(last_hlc) if last_hlc else hlc_mod.ZERO
         self.cases: dict[str, dict[str, Any]] = {}
@@ -169,7 +174,7 @@ class _Batch:
 
     async def prefetch(self, mutations: list[dict[str, Any]]) -> None:
         """Read every case, note and photo the batch names, in as few statements as possible."""
-        ids, tokens, notes, photos = set(), set(), set(), set()
+        ids, tokens, notes, photos, sites, categories = set(), set(), set(), set(), set(), set()
         for m in mutations:
             args = m.get("args")
             if not isinstance(args, dict):
@@ -181,8 +186,10 @@ class _Batch:
             if isinstance(args.get("into"), str):
                 ids.add(args["into"])
             name = m.get("name")
-            if name == M.create and isinstance(args.get("track_token"), str):
-                tokens.add(args["track_token"])
+            if name == M.create:
+                for key, found in (("track_token", tokens), ("site", sites), ("category", categories)):
+                    if isinstance(args.get(key), str):
+                        found.add(args[key])
             elif name == M.note and isinstance(args.get("note_id"), str):
                 notes.add((ref, args["note_id"]))
             elif name == M.photo and isinstance(args.get("photo_id"), str):
@@ -191,6 +198,12 @@ class _Batch:
             self.cases[case["id"]] = case
             self.tokens.add(case["track_token"])
         self.notes, self.photos = await store.existing_attachments(self.conn, sorted(notes), sorted(photos))
+        if sites or categories:
+            day = local_day(self.now_ms)
+            found_sites, found_categories, self.counters[day] = await store.for_reports(
+                self.conn, sorted(sites), sorted(categories), day)
+            self._memo.update({("site", code): found_sites.get(code) for code in sites})
+            self._memo.update({("category", code): found_categories.get(code) for code in categories})
 
     async def apply(self, m: dict[str, Any]) -> dict[str, Any]:
         """Decide one mutation and stage its events; returns its result for the client."""
@@ -216,9 +229,9 @@ class _Batch:
     def _stage(self, outcome: Outcome, case_id: str, mid: int, stamp: str) -> None:
         for kind, payload in outcome.events:
             self.seq += 1
-            event = {"seq": self.seq, "case_id": case_id, "type": kind, "actor": self.actor.log_entry(),
+            event = {"seq": self.seq, "case_id": case_id, "type": kind, "actor": self.logged_actor,
                      "payload": payload, "hlc": stamp, "client_id": self.actor.client_id, "mid": mid,
-                     "created_at": iso(self.now_ms)}
+                     "created_at": self.created_at}
             case = fold(self.cases.get(case_id), event)
             self.cases[case_id] = self.dirty[case_id] = case
             if kind == M.create:

@@ -11,15 +11,21 @@ dispatcher extends it (``case.extend``).
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from time import gmtime
 
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
+@lru_cache(maxsize=1024)
 def iso(ms: int) -> str:
     """The UTC ISO string of ``ms`` milliseconds since the epoch."""
-    return datetime.fromtimestamp(ms / 1000, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+    t = gmtime(ms // 1000)  # several times faster than datetime.strftime, and this runs for every event
+    return (f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}"
+            f".{ms % 1000:03d}Z")
 
 
+@lru_cache(maxsize=64)  # a push stamps all its reports with one server time: computed once per push
 def local_day(ms: int) -> str:
     """The China date of ``ms`` as ``YYYYMMDD`` (the middle of a case number)."""
     return datetime.fromtimestamp(ms / 1000, CHINA).strftime("%Y%m%d")
@@ -30,6 +36,7 @@ def case_number(prefix: str, day: str, counter: int) -> str:
     return f"{prefix}{day}-{counter:04d}"
 
 
+@lru_cache(maxsize=256)
 def response_due(created_ms: int, minutes: int) -> str:
     """When a case must be accepted: the response limit runs round the clock (urgent help within minutes)."""
     return iso(created_ms + minutes * 60_000)
@@ -37,13 +44,17 @@ def response_due(created_ms: int, minutes: int) -> str:
 
 def add_working_days(day: date, days: int) -> date:
     """The ``days``-th Monday-to-Friday day after ``day`` (``day`` itself never counts)."""
-    while days > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
+    if days <= 0:
+        return day
+    if day.weekday() >= 5:  # from a weekend, count from the Friday before: the next working day is Monday
+        day -= timedelta(days=day.weekday() - 4)
+    weeks, rest = divmod(days, 5)
+    day += timedelta(weeks=weeks)
+    weekday = day.weekday()
+    return day + timedelta(days=rest + (2 if weekday + rest >= 5 else 0))
 
 
+@lru_cache(maxsize=256)
 def resolution_due(created_ms: int, working_days: int) -> str:
     """The same local time of day, ``working_days`` working days after the day the case was reported."""
     created = datetime.fromtimestamp(created_ms / 1000, CHINA)

@@ -137,7 +137,9 @@ async def _moved(world: World, name: str, case: dict[str, Any], args: dict[str, 
         if args["assignee"] is not None and not await world.user_exists(args["assignee"]):
             raise Invalid(E.invalid_args, "处置人不存在或已停用")
         payload = {"team": args["team"]}
-        if rev > case["assignee_rev"]:
+        # The assignee is a last-writer-wins field: a dispatch writes it only if newer than its last write, and
+        # only if it changes it (a new revision of the same value would make others' ``seen`` stale for nothing).
+        if rev > case["assignee_rev"] and args["assignee"] != case["assignee"]:
             payload["assignee"] = args["assignee"]
         return {**payload, "at": at}
     if name == M.merge:

@@ -36,8 +36,15 @@ def case_from_row(row: Row) -> dict[str, Any]:
     return case
 
 
-def _case_params(case: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(_dumps(case[c]) if c in JSON_FIELDS and case[c] is not None else case[c] for c in CASE_FIELDS)
+_JSON_AT = tuple(CASE_FIELDS.index(f) for f in JSON_FIELDS)
+
+
+def _case_params(case: dict[str, Any]) -> list[Any]:
+    params = [case[c] for c in CASE_FIELDS]
+    for i in _JSON_AT:
+        if params[i] is not None:
+            params[i] = _dumps(params[i])
+    return params
 
 
 def event_from_row(row: Row) -> dict[str, Any]:
@@ -89,6 +96,29 @@ async def existing_attachments(conn: aiosqlite.Connection, notes: Sequence[tuple
     return found_notes, found_photos
 
 
+async def for_reports(conn: aiosqlite.Connection, sites: Sequence[str], categories: Sequence[str], day: str
+                      ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], int]:
+    """What new reports need, in one statement: the active sites and categories among these codes, and the
+    last case number given out on local ``day``."""
+    rows = await conn.execute_fetchall(
+        "SELECT 'n', NULL, NULL, NULL, (SELECT last FROM case_counters WHERE day = ?), NULL, NULL"
+        f" UNION ALL SELECT 's', code, community, default_team, NULL, NULL, NULL FROM sites"
+        f" WHERE active = 1 AND code IN ({_marks(len(sites))})"
+        " UNION ALL SELECT 'c', code, NULL, default_team, response_limit_minutes, resolution_limit_days, urgent"
+        f" FROM categories WHERE active = 1 AND code IN ({_marks(len(categories))})",
+        (day, *sites, *categories))
+    found_sites, found_categories, last = {}, {}, 0
+    for kind, code, community, team, a, b, urgent in rows:
+        if kind == "n":
+            last = a or 0
+        elif kind == "s":
+            found_sites[code] = {"code": code, "community": community, "default_team": team}
+        else:
+            found_categories[code] = {"code": code, "default_team": team, "response_limit_minutes": a,
+                                      "resolution_limit_days": b, "urgent": urgent}
+    return found_sites, found_categories, last
+
+
 async def active_site(conn: aiosqlite.Connection, code: str) -> dict[str, Any] | None:
     rows = await conn.execute_fetchall(
         "SELECT code, community, default_team FROM sites WHERE code = ? AND active = 1", (code,))
@@ -130,10 +160,12 @@ async def save_batch(conn: aiosqlite.Connection, *, client: dict[str, Any], case
     if case_rows:
         await conn.executemany(_UPSERT_CASE, case_rows)
     if events:
+        actors: dict[int, str] = {}  # a push has one actor: encode it once, not once per event
         await conn.executemany(
             f"INSERT INTO events({', '.join(_EVENT_COLUMNS)}) VALUES ({_marks(len(_EVENT_COLUMNS))})",
-            [(e["seq"], e["case_id"], e["type"], _dumps(e["actor"]), _dumps(e["payload"]), e["hlc"],
-              e["client_id"], e["mid"], e["created_at"]) for e in events])
+            [(e["seq"], e["case_id"], e["type"], actors.get(id(e["actor"])) or actors.setdefault(
+                id(e["actor"]), _dumps(e["actor"])), _dumps(e["payload"]), e["hlc"], e["client_id"], e["mid"],
+              e["created_at"]) for e in events])
     if notes:
         await conn.executemany(
             "INSERT OR IGNORE INTO case_notes(case_id, note_id, text, photos, author, public, hlc, client_id, seq)"

@@ -217,7 +217,7 @@ async def test_notes_merge_once_and_photos_too(db: Database) -> None:
 
 
 async def test_changing_the_category_moves_the_deadlines(db: Database) -> None:
-    box, disp = Outbox(resident()), Outbox(staff("disp"))
+    box, disp = Outbox(resident()), Outbox(staff("disp"), now_ms=NOW + 60_000)  # the dispatcher edits later
     case_id = box.create(category="noise")
     await box.push(db, now_ms=NOW)
     row = await case_row(db, case_id)

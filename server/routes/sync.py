@@ -78,9 +78,11 @@ async def push(request: Request) -> JSONResponse:
         raise ApiError(413, E.too_large, f"一次最多同步 {config.sync_max_batch} 条操作")
     actor = await _actor(request, client_id)
     options = Options(max_drift_ms=config.sync_max_drift_ms, number_prefix=config.case_number_prefix)
+    now_ms = _now_ms()
     try:
-        async with request.app.state.db.write() as conn:
-            outcome = await apply_push(conn, actor, client_id, mutations, _now_ms(), options)
+        # Concurrent pushes share a transaction (and a disk flush); each is still applied all or nothing.
+        outcome = await request.app.state.writes.run(
+            lambda conn: apply_push(conn, actor, client_id, mutations, now_ms, options))
     except GapError as err:
         raise ApiError(409, err.code, err.message, expected_mid=err.expected_mid) from None
     except ClientMismatch as err:

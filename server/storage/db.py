@@ -87,7 +87,14 @@ class Database:
                 await self._writer.execute("ROLLBACK")
                 raise
             else:
-                await self._writer.execute("COMMIT")
+                try:
+                    await self._writer.execute("COMMIT")
+                except BaseException:
+                    # A failed COMMIT (disk full, I/O error, a deferred constraint) may leave the transaction
+                    # open, and then every later BEGIN would fail: end it, so the writer stays usable.
+                    if self._writer.in_transaction:
+                        await self._writer.execute("ROLLBACK")
+                    raise
 
     async def fetchall(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[Row]:
         assert self._reader is not None, "database is not open"

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from server.storage import Database
+from sync import store
 from sync.actor import RESIDENT, STAFF, Actor
 from sync.apply import Options, PushOutcome, apply_push
+from sync.fold import CASE_FIELDS, attachments, fold
 from sync.hlc import Clock
 from sync.names import M
 
@@ -90,3 +92,32 @@ class Outbox:
 
 def note_id() -> str:
     return str(uuid.uuid4())
+
+
+async def replay(db: Database) -> tuple[dict[str, Any], set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    """Fold the whole log from nothing: the cases, and the note and photo sets."""
+    cases: dict[str, Any] = {}
+    notes, photos = set(), set()
+    rows = await db.fetchall("SELECT seq, case_id, type, actor, payload, hlc, client_id, mid, created_at"
+                             " FROM events ORDER BY seq")
+    for row in rows:
+        event = store.event_from_row(row)
+        cases[event["case_id"]] = fold(cases.get(event["case_id"]), event)
+        added_notes, added_photos = attachments(event)
+        notes.update((n["case_id"], n["note_id"], n["text"], n["public"], n["hlc"]) for n in added_notes)
+        photos.update((p["case_id"], p["photo_id"], p["public"], p["hlc"]) for p in added_photos)
+    return cases, notes, photos
+
+
+async def stored(db: Database) -> tuple[dict[str, Any], set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    rows = await db.fetchall(f"SELECT {', '.join(CASE_FIELDS)} FROM cases")
+    cases = {c["id"]: c for c in map(store.case_from_row, rows)}
+    notes = {(r[0], r[1], r[2], bool(r[3]), r[4])
+             for r in await db.fetchall("SELECT case_id, note_id, text, public, hlc FROM case_notes")}
+    photos = {(r[0], r[1], bool(r[2]), r[3])
+              for r in await db.fetchall("SELECT case_id, photo_id, public, hlc FROM case_photos")}
+    return cases, notes, photos
+
+
+async def assert_log_folds_to_tables(db: Database) -> None:
+    assert await replay(db) == await stored(db)

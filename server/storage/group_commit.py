@@ -1,0 +1,98 @@
+"""Group commit: the write work of concurrent requests shares one transaction, and so one fsync.
+
+SQLite commits one transaction at a time, and with ``synchronous=FULL`` each commit waits for the disk. When
+many clients push at once, each waiting for the writer in turn, the disk's flush rate caps the whole server.
+:class:`GroupCommit` queues the work instead; whenever the writer comes free it takes everything waiting, runs
+it in one ``BEGIN IMMEDIATE`` … ``COMMIT`` in arrival order, and answers each caller after that commit, so an
+answer still means "on disk".
+
+Each piece of work stays all-or-nothing: the group first runs without savepoints (the common case, nothing
+fails); if any piece raises, the transaction is rolled back and the group runs again with a ``SAVEPOINT`` around
+each piece, so only the failing ones are undone and they alone see their exception. If the commit itself fails,
+nothing was written and every caller in the group sees that error.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Awaitable, Callable, Generic, TypeVar
+
+import aiosqlite
+
+from server.storage.db import Database
+
+T = TypeVar("T")
+Work = Callable[[aiosqlite.Connection], Awaitable[Any]]
+
+
+class _Failed(Exception):
+    """A piece of work raised during the optimistic run; the group must run again with savepoints."""
+
+
+class _Item(Generic[T]):
+    def __init__(self, work: Callable[[aiosqlite.Connection], Awaitable[T]], future: asyncio.Future[T]) -> None:
+        self.work, self.future = work, future
+        self.outcome: tuple[bool, Any] | None = None
+
+
+class GroupCommit:
+    """Run write work from many requests in shared transactions on ``db``'s single writer."""
+
+    def __init__(self, db: Database, max_group: int = 64) -> None:
+        self.db = db
+        self.max_group = max_group
+        self._waiting: list[_Item[Any]] = []
+        self._worker: asyncio.Task[None] | None = None
+
+    async def run(self, work: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
+        """Run ``work(conn)`` inside a write transaction; returns its result once that transaction committed,
+        or raises what ``work`` (or the commit) raised, with nothing of ``work`` written."""
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._waiting.append(_Item(work, future))
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._drain())
+        return await asyncio.shield(future)
+
+    async def _drain(self) -> None:
+        while self._waiting:
+            group, self._waiting = self._waiting[:self.max_group], self._waiting[self.max_group:]
+            try:
+                try:
+                    await self._commit(group, savepoints=False)
+                except _Failed:
+                    await self._commit(group, savepoints=True)
+            except BaseException as error:  # the commit failed (or we are cancelled): nothing was written
+                for item in group:
+                    if not item.future.done():
+                        item.future.set_exception(error if isinstance(error, Exception) else RuntimeError("stopped"))
+                if not isinstance(error, Exception):
+                    raise
+                continue
+            for item in group:
+                assert item.outcome is not None
+                ok, value = item.outcome
+                if item.future.done():  # the caller went away; the work is committed regardless
+                    continue
+                if ok:
+                    item.future.set_result(value)
+                else:
+                    item.future.set_exception(value)
+
+    async def _commit(self, group: list[_Item[Any]], savepoints: bool) -> None:
+        async with self.db.write() as conn:
+            for item in group:
+                if not savepoints:
+                    try:
+                        item.outcome = (True, await item.work(conn))
+                    except Exception as error:
+                        if len(group) == 1:
+                            item.outcome = (False, error)
+                            raise
+                        raise _Failed() from error
+                    continue
+                await conn.execute("SAVEPOINT work")
+                try:
+                    item.outcome = (True, await item.work(conn))
+                except Exception as error:
+                    await conn.execute("ROLLBACK TO work")
+                    item.outcome = (False, error)
+                await conn.execute("RELEASE work")

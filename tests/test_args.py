@@ -1,0 +1,54 @@
+"""Mutation arguments: normalised when valid, refused with a code and a Chinese message when not."""
+from typing import Any
+
+import pytest
+
+from sync.args import Invalid, validate
+from sync.names import E, M
+
+CASE = "7d8e4f6a-1b2c-4d3e-8f9a-0b1c2d3e4f5a"
+
+
+def test_a_report_is_normalised() -> None:
+    args = validate(M.create, {"id": CASE, "track_token": "f" * 32, "site": "BL-TX-001", "category": "noise",
+                               "description": "  路灯不亮  ", "contact": {"name": "", "phone": "138 0000 0000"},
+                               "photos": ["p1", "p1", "p2"], "location": {"lat": 22.5, "lng": 114, "text": " 北门 "},
+                               "from_a_newer_client": True})
+    assert args == {"id": CASE, "track_token": "f" * 32, "site": "BL-TX-001", "category": "noise",
+                    "description": "路灯不亮", "contact": {"name": None, "phone": "138 0000 0000"},
+                    "photos": ["p1", "p2"], "location": {"lat": 22.5, "lng": 114.0, "text": "北门"},
+                    "channel": None, "priority": None}
+
+
+@pytest.mark.parametrize("name, args, code", [
+    ("case.fly", {"id": CASE}, E.unknown_mutation),
+    (["case.note"], {"id": CASE}, E.unknown_mutation),
+    (M.accept, None, E.invalid_args),
+    (M.accept, {"id": CASE.upper()}, E.invalid_args),
+    (M.create, {"id": CASE, "track_token": "short", "site": "S1", "category": "c", "description": "x"}, E.invalid_args),
+    (M.create, {"id": CASE, "track_token": "f" * 32, "site": "S1", "category": "c", "description": " "}, E.invalid_args),
+    (M.create, {"id": CASE, "track_token": "f" * 32, "site": "S1", "category": "c", "description": "x" * 2001},
+     E.invalid_args),
+    (M.note, {"id": CASE, "note_id": CASE, "text": "x", "photos": ["p"] * 10}, E.invalid_args),
+    (M.set, {"id": CASE, "field": "status", "value": "closed", "seen": None}, E.invalid_args),
+    (M.set, {"id": CASE, "field": "priority", "value": "asap", "seen": None}, E.invalid_args),
+    (M.set, {"id": CASE, "field": "assignee", "value": True, "seen": None}, E.invalid_args),
+    (M.set, {"id": CASE, "field": "location", "value": {"lat": 91, "lng": 0}, "seen": None}, E.invalid_args),
+    (M.set, {"id": CASE, "field": "location", "value": {"lat": float("nan"), "lng": 0}, "seen": None}, E.invalid_args),
+    (M.set, {"id": CASE, "field": "priority", "value": "high", "seen": "yesterday"}, E.invalid_args),
+    (M.rate, {"id": CASE, "rating": "great"}, E.invalid_args),
+    (M.reject, {"id": CASE}, E.invalid_args),
+    (M.merge, {"id": CASE, "into": CASE}, E.invalid_args),
+    (M.extend, {"id": CASE, "until": "soon", "reason": "x"}, E.invalid_args),
+    (M.dispatch, {"id": CASE, "team": "T1", "assignee": -1}, E.invalid_args),
+])
+def test_invalid_arguments_are_refused(name: Any, args: Any, code: str) -> None:
+    with pytest.raises(Invalid) as refused:
+        validate(name, args)
+    assert refused.value.code == code and refused.value.message
+
+
+def test_optional_arguments() -> None:
+    assert validate(M.withdraw, {"id": CASE}) == {"id": CASE, "reason": None}
+    assert validate(M.set, {"id": CASE, "field": "assignee", "value": None, "seen": None})["value"] is None
+    assert validate(M.dispatch, {"id": CASE, "team": "T1"}) == {"id": CASE, "team": "T1", "assignee": None}

@@ -1,0 +1,73 @@
+"""Group commit: concurrent write work shares transactions, yet each piece stays all or nothing."""
+import asyncio
+import sqlite3
+from pathlib import Path
+from typing import AsyncIterator
+
+import aiosqlite
+import pytest
+
+from server.storage import Database
+from server.storage.group_commit import GroupCommit
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    async with Database(str(tmp_path / "g.db")) as database:
+        async with database.write() as conn:
+            await conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, parent TEXT REFERENCES t(k))")
+        yield database
+
+
+def insert(key: str, fail: bool = False):  # type: ignore[no-untyped-def]
+    async def work(conn: aiosqlite.Connection) -> str:
+        await conn.execute("INSERT INTO t(k) VALUES (?)", (key,))
+        if fail:
+            raise RuntimeError(f"{key} failed after writing")
+        return key
+    return work
+
+
+async def keys(db: Database) -> set[str]:
+    return {r[0] for r in await db.fetchall("SELECT k FROM t")}
+
+
+async def test_concurrent_work_shares_transactions_and_all_commits(db: Database) -> None:
+    begins = 0
+    write = db.write
+
+    def counting_write():  # type: ignore[no-untyped-def]
+        nonlocal begins
+        begins += 1
+        return write()
+
+    db.write = counting_write  # type: ignore[method-assign]
+    group = GroupCommit(db)
+    results = await asyncio.gather(*(group.run(insert(f"k{i}")) for i in range(40)))
+    assert results == [f"k{i}" for i in range(40)]
+    assert await keys(db) == {f"k{i}" for i in range(40)}
+    assert begins < 40  # shared transactions
+
+
+async def test_a_failing_piece_is_undone_alone(db: Database) -> None:
+    group = GroupCommit(db)
+    outcomes = await asyncio.gather(group.run(insert("a")), group.run(insert("b", fail=True)), group.run(insert("c")),
+                                    return_exceptions=True)
+    assert outcomes[0] == "a" and outcomes[2] == "c" and isinstance(outcomes[1], RuntimeError)
+    assert await keys(db) == {"a", "c"}
+    with pytest.raises(RuntimeError):
+        await group.run(insert("d", fail=True))  # alone in its group
+    assert await keys(db) == {"a", "c"}
+
+
+async def test_a_failed_commit_fails_everyone_and_writes_nothing(db: Database) -> None:
+    async def breaks_at_commit(conn: aiosqlite.Connection) -> None:
+        await conn.execute("PRAGMA defer_foreign_keys = ON")
+        await conn.execute("INSERT INTO t(k, parent) VALUES ('orphan', 'nobody')")
+
+    group = GroupCommit(db)
+    outcomes = await asyncio.gather(group.run(insert("x")), group.run(breaks_at_commit), group.run(insert("y")),
+                                    return_exceptions=True)
+    assert all(isinstance(o, sqlite3.IntegrityError) for o in outcomes)
+    assert await keys(db) == set()
+    assert await group.run(insert("z")) == "z"  # and the writer works afterwards

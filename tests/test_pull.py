@@ -1,0 +1,87 @@
+"""Pull: each caller sees only its cases, in seq order, with snapshots fit for it."""
+from pathlib import Path
+from typing import AsyncIterator
+
+import pytest
+
+from server.storage import Database
+from sync.actor import Actor
+from sync.names import CONFLICT, M
+from sync.pull import pull
+from tests.support.sync import Outbox, note_id, open_db, resident, staff
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await open_db(tmp_path / "t.db")
+    yield database
+    await database.close()
+
+
+async def everything(db: Database, actor: Actor, limit: int = 100) -> list[dict]:
+    changes, cursor, more = [], 0, True
+    while more:
+        page = await pull(db, actor, cursor, limit)
+        changes += page["changes"]
+        assert page["cursor"] >= cursor
+        cursor, more = page["cursor"], page["more"]
+    return changes
+
+
+async def test_a_resident_sees_only_its_own_cases_without_personal_or_staff_data(db: Database) -> None:
+    mine, theirs, disp = Outbox(resident()), Outbox(resident()), Outbox(staff("disp"))
+    own = mine.create(contact={"name": "王阿姨", "phone": "13800000000"})
+    mine.add(M.note, id=own, note_id=note_id(), text="我的补充")
+    other = theirs.create()
+    await mine.push(db)
+    await theirs.push(db)
+    disp.add(M.accept, id=own)
+    disp.add(M.dispatch, id=own, team="T1", assignee=2)
+    disp.add(M.note, id=own, note_id=note_id(), text="内部：联系物业")
+    disp.add(M.set, id=own, field="priority", value="high", seen=None)
+    disp.add(M.photo, id=own, photo_id="internal")
+    disp.add(M.resolve, id=own, text="已处理", photos=["after"])
+    await disp.push(db)
+
+    changes = await everything(db, mine.actor)
+    assert {c["case_id"] for c in changes} == {own}
+    assert [c["type"] for c in changes] == [M.create, M.note, M.accept, M.dispatch, M.resolve]
+    text = repr(changes)
+    for secret in ("13800000000", "王阿姨", "内部", "internal", "assignee", "priority", "revs", CONFLICT):
+        assert secret not in text
+    snapshot = changes[-1]["case"]
+    assert snapshot["status"] == "resolved" and snapshot["resolution"] == "已处理"
+    assert snapshot["photos"] == ["after"] and [n["text"] for n in snapshot["notes"]] == ["我的补充"]
+    assert snapshot["track_token"] == mine.mutations[0]["args"]["track_token"]
+    assert [c["case_id"] for c in await everything(db, theirs.actor)] == [other]
+
+
+async def test_staff_see_their_scope_with_contact_and_revisions(db: Database) -> None:
+    box, disp = Outbox(resident()), Outbox(staff("disp"))
+    t1_case, t2_case = box.create(contact={"phone": "13800000000"}), box.create(category="help")
+    await box.push(db)
+    disp.add(M.accept, id=t1_case)
+    disp.add(M.dispatch, id=t1_case, team="T1")
+    await disp.push(db)
+
+    field = await everything(db, staff("f1"))
+    assert {c["case_id"] for c in field} == {t1_case}
+    snapshot = field[-1]["case"]
+    assert snapshot["contact"] == {"name": None, "phone": "13800000000"} and "track_token" not in snapshot
+    assert set(snapshot["revs"]) == {"assignee", "priority", "category", "location"}
+    assert field[-1]["event"]["actor"]["user"] == "disp"
+    assert {c["case_id"] for c in await everything(db, staff("f3"))} == {t2_case}
+    assert len(await everything(db, staff("disp"))) == 4
+
+
+async def test_paging_follows_seq_and_ends_at_the_top(db: Database) -> None:
+    box, stranger = Outbox(resident()), Outbox(resident())
+    for _ in range(5):
+        box.create()
+    await box.push(db)
+    page = await pull(db, box.actor, 0, 2)
+    assert [c["seq"] for c in page["changes"]] == [1, 2] and page["more"] and page["cursor"] == 2
+    page = await pull(db, box.actor, 4, 2)
+    assert [c["seq"] for c in page["changes"]] == [5] and not page["more"] and page["cursor"] == 5
+    # Someone who sees none of it is still moved to the top, past what it may not see.
+    assert await pull(db, stranger.actor, 0, 2) == {"changes": [], "cursor": 5, "more": False}

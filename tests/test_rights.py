@@ -1,0 +1,57 @@
+"""Who may do what, mutation by mutation."""
+import pytest
+
+from sync.actor import KIOSK, RESIDENT, STAFF, Actor
+from sync.names import CHANNEL, MUTATIONS, E, M
+from sync.rights import channel_for, create_refusal, refusal
+
+OWNER = "a" * 32
+CASE = {"created_by_client": OWNER, "team": "T1", "assignee": 7}
+RESIDENT_ACTOR = Actor(RESIDENT, OWNER)
+STRANGER = Actor(RESIDENT, "b" * 32)
+KIOSK_ACTOR = Actor(KIOSK, OWNER, site="S1")
+FIELD_T1 = Actor(STAFF, "c" * 32, user_id=2, role="field", team="T1")
+FIELD_T2 = Actor(STAFF, "c" * 32, user_id=3, role="field", team="T2")
+FIELD_ASSIGNED = Actor(STAFF, "c" * 32, user_id=7, role="field", team="T2")
+DISPATCHER = Actor(STAFF, "d" * 32, user_id=1, role="dispatcher")
+ADMIN = Actor(STAFF, "e" * 32, user_id=9, role="admin")
+ON_CASES = [m for m in MUTATIONS if m != M.create]
+
+
+@pytest.mark.parametrize("name", ON_CASES)
+def test_residents_and_kiosks_rate_withdraw_and_note_their_own_cases(name: str) -> None:
+    allowed = name in (M.rate, M.withdraw, M.note)
+    for actor in (RESIDENT_ACTOR, KIOSK_ACTOR):
+        assert (refusal(actor, name, CASE) is None) == allowed
+    assert refusal(STRANGER, name, CASE) is not None
+
+
+@pytest.mark.parametrize("name", ON_CASES)
+def test_field_staff_work_their_teams_or_their_own_cases(name: str) -> None:
+    allowed = name in (M.start, M.resolve, M.note, M.photo, M.set, M.return_)
+    assert (refusal(FIELD_T1, name, CASE) is None) == allowed
+    assert (refusal(FIELD_ASSIGNED, name, CASE) is None) == allowed
+    assert refusal(FIELD_T2, name, CASE) is not None
+
+
+@pytest.mark.parametrize("name", ON_CASES)
+def test_dispatchers_and_admins_do_all_but_the_residents_acts(name: str) -> None:
+    for actor in (DISPATCHER, ADMIN):
+        assert (refusal(actor, name, CASE) is None) == (name not in (M.rate, M.withdraw))
+
+
+def test_refusals_carry_a_code_and_a_chinese_message() -> None:
+    code, message = refusal(STRANGER, M.note, CASE)  # type: ignore[misc]
+    assert code == E.forbidden and message
+
+
+def test_channels_and_sites_of_new_reports() -> None:
+    assert channel_for(RESIDENT_ACTOR, None) == CHANNEL.qr
+    assert channel_for(KIOSK_ACTOR, None) == CHANNEL.kiosk
+    assert channel_for(RESIDENT_ACTOR, CHANNEL.kiosk)[0] == E.forbidden  # type: ignore[index]
+    assert channel_for(DISPATCHER, None) == CHANNEL.field
+    assert channel_for(DISPATCHER, CHANNEL.open311) == CHANNEL.open311
+    assert channel_for(DISPATCHER, CHANNEL.qr)[0] == E.invalid_args  # type: ignore[index]
+    assert channel_for(FIELD_T1, None)[0] == E.forbidden  # type: ignore[index]
+    assert create_refusal(KIOSK_ACTOR, "S1") is None and create_refusal(KIOSK_ACTOR, "S2") is not None
+    assert create_refusal(RESIDENT_ACTOR, "S2") is None
