@@ -1,4 +1,5 @@
-"""sync/client/hlc.js (run in Node): the protocol's format, and a clock that never goes backwards."""
+"""sync/client/hlc.js (run in Node): the protocol's format, a clock that never goes backwards, and the same
+readings as the server's clock (sync/hlc.py) for any sequence of ticks and receipts."""
 from __future__ import annotations
 
 import json
@@ -7,6 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sync import hlc
 
 HLC_JS = (Path(__file__).resolve().parent.parent / "sync" / "client" / "hlc.js").as_uri()
 
@@ -54,3 +59,31 @@ def test_receive_orders_after_both_clocks() -> None:
       h.receive(null, "0000000005000-0007", 1000),                  // fresh clock
     ];""")
     assert out == ["0000000005000-0008", "0000000005000-000a", "0000000003000-0000", "0000000005000-0008"]
+
+
+# One clock step: ("tick", wall ms) or ("receive", wall ms, remote ms, remote counter).
+_WALL = st.integers(min_value=0, max_value=3000)
+_STEP = st.one_of(
+    st.tuples(st.just("tick"), _WALL),
+    st.tuples(st.just("receive"), _WALL, st.integers(min_value=0, max_value=3000),
+              st.integers(min_value=0, max_value=0xFFFF)),
+)
+
+
+@settings(max_examples=10, deadline=None)  # each example starts Node once (~0.3 s) for 60 runs of up to 30 steps
+@given(st.lists(st.lists(_STEP, max_size=30), min_size=60, max_size=60))
+def test_js_clock_agrees_with_python_clock(runs: list[list[tuple[Any, ...]]]) -> None:
+    js_readings = js(f"""
+      return {json.dumps(runs)}.map((steps) => {{
+        let last = null;
+        return steps.map(([op, now, ms, counter]) => {{
+          last = op === "tick" ? h.tick(last, now) : h.receive(last, h.format({{ ms, counter }}), now);
+          return last;
+        }});
+      }});""")
+    for steps, readings in zip(runs, js_readings):
+        clock = hlc.Clock()
+        expected = [str(clock.tick(s[1]) if s[0] == "tick" else clock.receive(hlc.Hlc(s[2], s[3]), s[1]))
+                    for s in steps]
+        assert readings == expected
+        assert readings == sorted(readings) and len(set(readings)) == len(readings)

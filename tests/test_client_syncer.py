@@ -184,3 +184,53 @@ def test_requests_name_the_client_as_its_kind_requires(browser: Browser, harness
     for request in (push, pull):
         assert request["headers"].get("authorization") == (f"Bearer {token}" if token else None)
     page.context.close()
+
+
+def test_a_batch_over_the_server_limit_goes_again_in_halves(browser: Browser, harness_server: str) -> None:
+    too_large = {"status": 413, "json": {"error": "too_large", "message": "一次最多同步 2 条操作"}}
+    script = Script(push_replies=[too_large, too_large])
+    page = scripted_page(browser, harness_server, script)
+    page.evaluate("() => harness.report(5)")
+    page.evaluate("() => harness.client.start()")
+    page.wait_for_function(IDLE + " && harness.client.state.lastError === null")
+    assert [p["mids"] for p in script.pushes] == [[1, 2, 3, 4, 5], [1, 2, 3], [1, 2], [3, 4], [5]]
+    page.context.close()
+
+
+def test_visible_page_syncs_and_storage_persistence_is_asked_once(browser: Browser, harness_server: str) -> None:
+    script = Script()
+    context = browser.new_context()
+    page = open_harness(context, harness_server)
+    script.install(page)
+    asked = """() => {
+      window.persistCalls = 0;
+      navigator.storage.persist = async () => { window.persistCalls += 1; return false; };
+    }"""
+    page.evaluate(asked)
+    page.evaluate("() => { harness.create(); harness.client.start(); }")
+    page.wait_for_function(IDLE + " && harness.client.state.lastSuccessAt !== null && window.persistCalls === 1")
+    pulls = len(script.pulls)
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")  # headless pages are visible
+    deadline = time.monotonic() + 5
+    while len(script.pulls) == pulls and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert len(script.pulls) == pulls + 1
+
+    page.reload()
+    page.wait_for_selector("html[data-harness=ready]", state="attached")
+    page.evaluate(asked)
+    page.evaluate("() => { harness.create(); harness.client.start(); }")
+    page.wait_for_function(IDLE + " && harness.client.state.lastSuccessAt !== null")
+    assert page.evaluate("() => window.persistCalls") == 0  # asked on the first start, before the reload
+    context.close()
+
+
+def test_other_tabs_see_the_outbox_change(browser: Browser, harness_server: str) -> None:
+    context = browser.new_context()
+    tabs = [open_harness(context, harness_server), open_harness(context, harness_server)]
+    for tab in tabs:
+        tab.evaluate("() => { harness.create(); harness.client.start(); }")
+    context.set_offline(True)
+    tabs[0].evaluate("() => harness.report(3)")
+    tabs[1].wait_for_function("() => harness.client.state.pending === 3", timeout=5000)
+    context.close()

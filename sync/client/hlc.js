@@ -7,6 +7,8 @@ const MS_DIGITS = 13;
 const COUNTER_DIGITS = 4;
 const COUNTER_MAX = 0xffff;
 const PATTERN = /^(\d{13})-([0-9a-f]{4})$/;
+// A fresh clock reads as the epoch, as sync/hlc.py's ZERO does, so both clocks give the same readings.
+const ZERO = Object.freeze({ ms: 0, counter: 0 });
 
 /**
  * Format a clock reading as a string.
@@ -46,8 +48,7 @@ function next(ms, counter) {
  */
 export function tick(last, now = Date.now()) {
   const wall = Math.floor(now);
-  if (!last) return format({ ms: wall, counter: 0 });
-  const prev = parse(last);
+  const prev = last ? parse(last) : ZERO;
   if (wall > prev.ms) return format({ ms: wall, counter: 0 });
   return format(next(prev.ms, prev.counter + 1));
 }
@@ -63,7 +64,7 @@ export function tick(last, now = Date.now()) {
 export function receive(last, remote, now = Date.now()) {
   const wall = Math.floor(now);
   const r = parse(remote);
-  const l = last ? parse(last) : { ms: -1, counter: 0 };
+  const l = last ? parse(last) : ZERO;
   const ms = Math.max(wall, l.ms, r.ms);
   if (ms === wall && ms > l.ms && ms > r.ms) return format({ ms, counter: 0 });
   let counter;

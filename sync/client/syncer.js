@@ -75,11 +75,20 @@ export function createSyncer({ db, config, target }) {
 
   async function pushAll() {
     let gaps = 0;
+    let limit = config.batchSize;
     for (;;) {
-      const rows = await pendingRows(db, { limit: config.batchSize });
+      const rows = await pendingRows(db, { limit });
       if (rows.length === 0) return;
       const meta = await loadMeta(db);
-      const reply = await push(config, meta.client_id, rows);
+      let reply;
+      try {
+        reply = await push(config, meta.client_id, rows);
+      } catch (err) {
+        // Over the server's batch or body limit (413): the same rows again, in halves, for the rest of the round.
+        if (err.status !== 413 || rows.length === 1) throw err;
+        limit = Math.ceil(rows.length / 2);
+        continue;
+      }
       if (reply.gap !== undefined) {
         gaps += 1;
         // Everything below the expected mid is already on the server.

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import BrowserContext, Playwright
+from playwright.sync_api import BrowserContext, BrowserType
 
 CHROMIUM = os.environ.get("MASHANGBAN_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -24,7 +24,9 @@ def launch_options(**extra: Any) -> dict[str, Any]:
     return {"executable_path": CHROMIUM, "headless": True, "args": ARGS, **extra}
 
 
-def launch_persistent(playwright: Playwright, user_data_dir: Path) -> BrowserContext:
+def launch_persistent(browser_type: BrowserType, user_data_dir: Path) -> BrowserContext:
     """A Chromium whose profile (IndexedDB included) lives in ``user_data_dir``: close it and launch again
-    with the same folder, and the page finds its data, as on a phone whose browser was closed."""
-    return playwright.chromium.launch_persistent_context(str(user_data_dir), **launch_options())
+    with the same folder, and the page finds its data, as on a phone whose browser was closed.
+    ``browser_type`` is ``playwright.chromium``, or ``browser.browser_type`` of the ``browser`` fixture (one
+    Playwright per thread: a test cannot start a second one beside the fixture's)."""
+    return browser_type.launch_persistent_context(str(user_data_dir), **launch_options())

@@ -8,10 +8,13 @@ on ``<html>`` once loaded.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
+from playwright.sync_api import BrowserContext, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from server.routes.sync_client import CLIENT_DIR
 from server.security import SecurityHeadersMiddleware
 
 HARNESS_DIR = Path(__file__).resolve().parent.parent / "harness"
@@ -33,3 +36,25 @@ def with_harness(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
 
     return dispatch
+
+
+_TYPES = {".html": "text/html; charset=utf-8", ".js": "application/javascript; charset=utf-8"}
+
+
+def serve_offline(context: BrowserContext, base_url: str) -> None:
+    """Answer the harness page and the ``/sync/client/`` modules from disk, as an app's service worker answers
+    from its cache, so that a page loads and reloads while ``context.set_offline(True)`` holds."""
+    for prefix, folder in ((PREFIX, HARNESS_DIR), ("/sync/client", CLIENT_DIR)):
+        context.route(f"{base_url}{prefix}/**", _from(folder, len(base_url + prefix) + 1))
+
+
+def _from(folder: Path, skip: int) -> Callable[[Route], None]:
+    def answer(route: Route) -> None:
+        name = route.request.url.split("?")[0][skip:]
+        file = folder / name
+        if "/" in name or not file.is_file():
+            route.fulfill(status=404)
+        else:
+            route.fulfill(body=file.read_bytes(), content_type=_TYPES.get(file.suffix, "text/plain"))
+
+    return answer

@@ -1,0 +1,109 @@
+"""Test-only ASGI middleware that breaks chosen requests on purpose, around the real app.
+
+Wrap the app, then plan failures for a path; each planned fault is used up by one request, in order::
+
+    faults = Faults(demo_app(db))
+    faults.fail("/api/sync/push", times=2, status=500)  # answered here; the app never sees them
+    faults.drop_reply("/api/sync/push", times=1)        # the app runs and commits; the client gets no body
+    faults.hold("/api/sync/", seconds=0.2)              # every matching request takes at least this long
+
+It also counts requests per path and the most requests under ``/api/sync/`` in flight at once
+(``max_in_flight``), which shows whether two tabs really sync one at a time.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections import Counter
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+SYNC_PREFIX = "/api/sync/"
+
+
+class InjectedDisconnect(Exception):
+    """Raised after the response headers went out, so the server closes the connection mid-reply."""
+
+
+def _not_injected(record: logging.LogRecord) -> bool:
+    return not (record.exc_info and isinstance(record.exc_info[1], InjectedDisconnect))
+
+
+class Faults:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        # uvicorn logs every exception from the app with its traceback; ours are planned, not news.
+        logging.getLogger("uvicorn.error").addFilter(_not_injected)
+        self._plans: dict[str, list[tuple[str, int]]] = {}
+        self._holds: list[tuple[str, float]] = []
+        self._lock = threading.Lock()  # plans are made in the test's thread, used in the server's
+        self.calls: Counter[str] = Counter()
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    def fail(self, path: str, times: int = 1, status: int = 500) -> None:
+        """The next ``times`` requests to ``path`` get ``status`` with a JSON error; the app never sees them."""
+        with self._lock:
+            self._plans.setdefault(path, []).extend([("fail", status)] * times)
+
+    def drop_reply(self, path: str, times: int = 1) -> None:
+        """The next ``times`` requests to ``path`` run in the app (its transaction commits), then the connection
+        closes after the status line and headers, before the body: the client cannot know what happened."""
+        with self._lock:
+            self._plans.setdefault(path, []).extend([("drop", 0)] * times)
+
+    def hold(self, prefix: str, seconds: float) -> None:
+        """Every request whose path starts with ``prefix`` takes at least ``seconds``."""
+        with self._lock:
+            self._holds.append((prefix, seconds))
+
+    def _next(self, path: str) -> tuple[str, int] | None:
+        with self._lock:
+            self.calls[path] += 1
+            plan = self._plans.get(path)
+            return plan.pop(0) if plan else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        fault = self._next(path)
+        sync = path.startswith(SYNC_PREFIX)
+        if sync:
+            self.in_flight += 1  # one event loop runs every request, so no lock is needed
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            for prefix, seconds in self._holds:
+                if path.startswith(prefix):
+                    await asyncio.sleep(seconds)
+            if fault is None:
+                await self.app(scope, receive, send)
+            elif fault[0] == "fail":
+                await _json(send, fault[1], {"error": "internal", "message": "服务器内部错误，请稍后重试"})
+            else:
+                await self._drop(scope, receive, send)
+        finally:
+            if sync:
+                self.in_flight -= 1
+
+    async def _drop(self, scope: Scope, receive: Receive, send: Send) -> None:
+        start: list[Message] = []
+
+        async def keep(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.append(message)
+
+        await self.app(scope, receive, keep)
+        await send(start[0])
+        raise InjectedDisconnect(f"reply to {scope['path']} dropped on purpose")
+
+
+async def _json(send: Send, status: int, body: dict[str, Any]) -> None:
+    data = json.dumps(body, ensure_ascii=False).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]})
+    await send({"type": "http.response.body", "body": data})
