@@ -49,6 +49,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sync_max_drift_ms", 60_000, "How far (ms) a client's clock may run ahead of the server's before its HLC is clamped"),
     Setting("sync_retry_after_s", 2, "Seconds a client is told to wait (Retry-After) after a transient push failure"),
     Setting("case_number_prefix", "BL", "Letters that start every case number, e.g. BL20261127-0042"),
+    Setting("photo_max_mb", 10, "Largest photo upload accepted, in MB (browsers shrink photos well below this first)"),
+    Setting("photo_max_pixels", 40_000_000, "Most pixels (width × height) a photo upload may decode to, against decompression bombs"),
+    Setting("photo_long_edge", 1600, "Long edge in pixels to which a stored photo is shrunk when it is larger"),
+    Setting("photo_jpeg_quality", 82, "JPEG quality (1–95) at which uploaded photos are re-encoded"),
+    Setting("rate_window_minutes", 60, "Length of the window over which the public write limits below are counted"),
+    Setting("rate_photos_per_client", 30, "Photo uploads one resident client id may make per rate window"),
+    Setting("rate_photos_per_address", 120, "Photo uploads one network address may make per rate window (many phones may share one)"),
+    Setting("rate_cases_per_client", 60, "New cases one resident client id may push per rate window"),
+    Setting("rate_cases_per_address", 300, "New cases one network address may push per rate window (many phones may share one)"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

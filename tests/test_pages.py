@@ -17,8 +17,9 @@ def test_server_started_from_cli_serves_the_demo(server: RunningServer) -> None:
     assert one["name"] == "天鑫社区党群服务中心" and one["address"]
     cats = httpx.get(server.url + "/api/categories").json()["categories"]
     assert len(cats) >= 11
+    # /s/{code} is the resident app's one static shell: the app reads the code from the URL and asks the API.
     page = httpx.get(server.url + "/s/BL-TX-001")
-    assert page.status_code == 200 and "天鑫社区党群服务中心" in page.text
+    assert page.status_code == 200 and 'src="/pwa/resident/app.js"' in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
 
 

@@ -1,4 +1,4 @@
-"""QR images (``/qr/{code}.svg|.png``) and the short URL they encode (``/s/{code}``)."""
+"""QR images (``/qr/{code}.svg|.png``) and the short URL they encode (``/s/{code}``, the resident app's shell)."""
 from __future__ import annotations
 
 from starlette.requests import Request
@@ -7,6 +7,7 @@ from starlette.routing import Route
 
 from server import qr
 from server.pages import render_page
+from server.routes.pwa import app_shell
 from server.storage import reference
 
 
@@ -48,7 +49,7 @@ async def site_entry(request: Request) -> Response:
     site, missing = await _active_site_or_page(request, request.path_params["code"])
     if missing is not None:
         return missing
-    return render_page(request, "site_entry.html", {"title": site["name"], "site": site})
+    return await app_shell(request)
 
 
 routes = [

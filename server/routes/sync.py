@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from server import ratelimit
 from server.auth import staff_from_request
 from server.body import json_object
 from server.errors import ApiError
@@ -77,6 +78,8 @@ async def push(request: Request) -> JSONResponse:
     if isinstance(mutations, list) and len(mutations) > config.sync_max_batch:
         raise ApiError(413, E.too_large, f"一次最多同步 {config.sync_max_batch} 条操作")
     actor = await _actor(request, client_id)
+    if actor.kind == RESIDENT:
+        await ratelimit.limit_case_creates(request, client_id, mutations)
     options = Options(max_drift_ms=config.sync_max_drift_ms, number_prefix=config.case_number_prefix)
     now_ms = _now_ms()
     try:

@@ -1,0 +1,49 @@
+"""The resident's tracking API: ``GET /api/track/{track_token}``, one case as its reporter may see it.
+
+The 128-bit track token is the only key. The answer carries the case's status, number, site, category,
+description, the photos its reporter may see and its history, never a contact, an assignee or a staff member's
+identity (``sync.views`` decides what a resident sees). The live stream is ``/api/track/{token}/events``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from server.errors import ApiError
+from server.storage import case_track
+from sync import store
+from sync.actor import RESIDENT, Actor
+from sync.args import TOKEN
+from sync.views import case_view, event_view
+
+# Someone holding the link but not the phone that made the case: a resident who is nobody in particular.
+_TRACKER = Actor(RESIDENT, client_id="")
+# Which payload text a timeline entry shows the reporter.
+_TEXT_KEYS = ("text", "reason", "comment")
+
+
+def _entry(event: dict[str, Any]) -> dict[str, Any]:
+    payload = event["payload"]
+    text = next((payload[k] for k in _TEXT_KEYS if isinstance(payload.get(k), str) and payload[k]), None)
+    return {"seq": event["seq"], "type": event["type"], "status": payload.get("to"), "at": event["created_at"],
+            "text": text, "rating": payload.get("rating")}
+
+
+async def track(request: Request) -> JSONResponse:
+    token = request.path_params["track_token"]
+    db = request.app.state.db
+    case_id = await case_track.case_id_for_token(db, token) if TOKEN.fullmatch(token) else None
+    if case_id is None:
+        raise ApiError(404, "case_not_found", "找不到该诉求，请核对查询链接")
+    cases, notes, photos = await store.cases_with_sets(db, [case_id], {})
+    view = case_view(_TRACKER, cases[0], notes, photos)
+    view["site_name"] = await case_track.site_name(db, view["site"])
+    timeline = [_entry(e) for e in map(lambda e: event_view(_TRACKER, e), await case_track.events_of(db, case_id))
+                if e is not None]
+    return JSONResponse({"case": view, "timeline": timeline}, headers={"Cache-Control": "no-cache"})
+
+
+routes = [Route("/api/track/{track_token}", track)]
