@@ -92,7 +92,8 @@ async def report(app: Starlette, site: str = "BL-TX-002", category: str = "env",
                  **extra: Any) -> str:
     """A resident reports a case; returns its id."""
     case_id = str(uuid.uuid4())
-    result = await resident(app)("case.create", now_ms=now_ms, id=case_id, track_token=secrets.token_hex(16),
+    track_token = extra.pop("track_token", None) or secrets.token_hex(16)
+    result = await resident(app)("case.create", now_ms=now_ms, id=case_id, track_token=track_token,
                                  site=site, category=category, description=extra.pop("description", "路灯不亮"),
                                  **extra)
     assert result["status"] == "applied", result

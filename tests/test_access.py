@@ -6,9 +6,12 @@ allowed caller then gets 400/404 (the body was looked at), a refused one 401/403
 """
 from __future__ import annotations
 
+import io
+import secrets
 from pathlib import Path
 
 import httpx
+from PIL import Image
 from starlette.routing import Mount, Route
 
 from tests.staff_support import ORIGIN, client_for, login, report, running_app
@@ -33,7 +36,17 @@ TABLE: dict[tuple[str, str], tuple[str, object, tuple[int, ...]]] = {
     ("MOUNT", "/static"): ("/static/page.css", None, ANY),
     ("GET", "/login"): ("/login", None, (200, 200, 303, 303, 303)),
     ("GET", "/console/"): ("/console/", None, (303, 303, 303, 200, 200)),
-    ("MOUNT", "/console"): ("/console/login.js", None, ANY),
+    ("GET", "/pwa/{path:path}"): ("/pwa/console/main.js", None, ANY),
+    ("GET", "/sync/client/{path:path}"): ("/sync/client/names.js", None, ANY),
+    ("GET", "/sw.js"): ("/sw.js", None, ANY),
+    ("GET", "/sw-precache.js"): ("/sw-precache.js", None, ANY),
+    ("GET", "/s/"): ("/s/", None, ANY),
+    ("GET", "/t/{token}"): ("/t/" + "0" * 32, None, ANY),
+    # Anyone may upload a photo (rate-limited); this body is no image. Staff see every photo, a client only its own.
+    ("POST", "/api/photos"): ("/api/photos", {}, (415,) * 5),
+    ("GET", "/api/photos/{photo_id}"): ("/api/photos/{photo}", None, (404, 404, 200, 200, 200)),
+    # The track token is the resident's key: whoever holds it sees the case's public view.
+    ("GET", "/api/track/{track_token}"): ("/api/track/{token}", None, ANY),
     ("GET", "/api/teams"): ("/api/teams", None, STAFF),
     ("GET", "/api/staff"): ("/api/staff", None, DISPATCH),
     ("GET", "/api/cases"): ("/api/cases", None, STAFF),
@@ -86,6 +99,16 @@ async def _clients(app) -> dict[str, httpx.AsyncClient]:  # type: ignore[no-unty
     return clients
 
 
+async def _photo(app) -> str:  # type: ignore[no-untyped-def]
+    """A photo uploaded by another resident's phone than the table's resident."""
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(image, "PNG")
+    async with client_for(app, **{"X-Client-Id": "cd" * 16}) as phone:
+        response = await phone.post("/api/photos", content=image.getvalue(), headers={"Content-Type": "image/png"})
+        assert response.status_code == 201, response.text
+        return str(response.json()["photo_id"])
+
+
 async def test_every_route_has_a_row(tmp_path: Path) -> None:
     async with running_app(tmp_path) as app:
         routes = actual_routes(app)
@@ -97,13 +120,15 @@ async def test_every_route_has_a_row(tmp_path: Path) -> None:
 async def test_every_endpoint_answers_every_caller_as_the_table_says(tmp_path: Path) -> None:
     async with running_app(tmp_path) as app:
         # A case the dispatcher sent to field1's team: field2 (another team) must not read it.
-        case_id = await report(app)
+        token = secrets.token_hex(16)
+        case_id = await report(app, track_token=token)
         clients = await _clients(app)
+        photo = await _photo(app)
         wrong = []
         # Logging out ends the session the other rows need, so it goes last.
         for key in sorted(TABLE, key=lambda k: k == ("POST", "/api/auth/logout")):
             path, body, expected = TABLE[key]
-            path = path.replace("{case}", case_id)
+            path = path.replace("{case}", case_id).replace("{photo}", photo).replace("{token}", token)
             method = "GET" if key[0] == "MOUNT" else key[0]
             for caller, status in zip(CALLERS, expected):
                 response = await clients[caller].request(method, path, json=body, follow_redirects=False)

@@ -56,4 +56,4 @@ async def test_console_and_login_pages_carry_the_strict_policy(tmp_path: Path) -
                 assert response.status_code == 200
                 assert "script-src 'self'" in response.headers["content-security-policy"]
                 assert re.findall(r"<script[^>]*>", response.text) == [
-                    f'<script type="module" src="/console/{"login" if "login" in path else "main"}.js">']
+                    f'<script type="module" src="/pwa/console/{"login" if "login" in path else "main"}.js">']

@@ -1,18 +1,16 @@
-"""Staff pages: ``/login`` and the dispatcher console shell ``/console/`` with its ES modules."""
+"""Staff pages: ``/login`` and the dispatcher console shell ``/console/``; their ES modules are files under
+``pwa/console/``, served with the other apps' files at ``/pwa/`` (``server/routes/pwa.py``)."""
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.routing import Route
 
 from server.auth import staff_from_request
 from server.pages import render_page
 
-CONSOLE_DIR = Path(__file__).resolve().parents[2] / "pwa" / "console"
 HOME_BY_ROLE = {"admin": "/console/", "dispatcher": "/console/", "field": "/field/"}
 CONSOLE_ROLES = ("admin", "dispatcher")
 
@@ -48,5 +46,4 @@ async def console_page(request: Request) -> Response:
 routes = [
     Route("/login", login_page),
     Route("/console/", console_page),
-    Mount("/console", app=StaticFiles(directory=CONSOLE_DIR), name="console"),
 ]
