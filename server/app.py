@@ -12,8 +12,9 @@ from starlette.routing import BaseRoute
 from server import settings
 from server.errors import EXCEPTION_HANDLERS
 from server.auth.origin import OriginCheckMiddleware
-from server.routes import (admin_reference, admin_sites, admin_users, auth, cases, health, photos, posters, pwa, qr,
-                           sites, staff_directory, staff_pages, static, stats, sync, sync_client, track)
+from server.events import Hub
+from server.routes import (admin_reference, admin_sites, admin_users, auth, cases, events, health, photos, posters,
+                           pwa, qr, sites, staff_directory, staff_pages, static, stats, sync, sync_client, track)
 from server.security import SecurityHeadersMiddleware
 from server.storage import Database
 from server.storage.group_commit import GroupCommit
@@ -21,8 +22,8 @@ from server.storage.group_commit import GroupCommit
 
 def _routes() -> list[BaseRoute]:
     # pwa before sync_client: both answer /sync/client/…, and pwa's answer is compressed with a strong ETag.
-    return [*health.routes, *auth.routes, *sites.routes, *qr.routes, *posters.routes, *sync.routes, *static.routes,
-            *photos.routes, *track.routes, *pwa.routes, *sync_client.routes, *staff_pages.routes,
+    return [*health.routes, *auth.routes, *sites.routes, *qr.routes, *posters.routes, *sync.routes, *events.routes,
+            *static.routes, *photos.routes, *track.routes, *pwa.routes, *sync_client.routes, *staff_pages.routes,
             *staff_directory.routes, *admin_sites.routes, *admin_reference.routes, *admin_users.routes,
             *cases.routes, *stats.routes]
 
@@ -33,9 +34,11 @@ def create_app(config: settings.Config | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with Database(config.db, synchronous=config.sqlite_synchronous) as db:
+        async with Database(config.db, synchronous=config.sqlite_synchronous) as db, \
+                Hub(queue_max=config.sse_queue_max, ping_s=config.sse_ping_s) as hub:
             app.state.db = db
             app.state.writes = GroupCommit(db)
+            app.state.hub = hub
             yield
 
     app = Starlette(

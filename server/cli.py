@@ -24,9 +24,8 @@ def _run(coro_fn: Callable[[Database], Awaitable[Any]], args: argparse.Namespace
 
 
 def cmd_serve(args: argparse.Namespace, config: settings.Config) -> int:
-    import uvicorn
-
     from server.app import create_app
+    from server.serve import run
 
     config = config.replace(db=args.db or config.db)
     if args.demo:
@@ -37,7 +36,7 @@ def cmd_serve(args: argparse.Namespace, config: settings.Config) -> int:
         print(f"演示账号 demo users (password {config.demo_password!r}): "
               + ", ".join(f"{u.username} ({u.role})" for u in demo.USERS))
     print(f"码上办 serving {config.db} on http://{args.host}:{args.port}  (QR base URL {config.base_url})", flush=True)
-    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level=args.log_level)
+    run(create_app(config), host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 

@@ -47,6 +47,11 @@ TABLE: dict[tuple[str, str], tuple[str, object, tuple[int, ...]]] = {
     ("GET", "/api/photos/{photo_id}"): ("/api/photos/{photo}", None, (404, 404, 200, 200, 200)),
     # The track token is the resident's key: whoever holds it sees the case's public view.
     ("GET", "/api/track/{track_token}"): ("/api/track/{token}", None, ANY),
+    # Event streams never end, and httpx's ASGI transport waits for the end: a bad Last-Event-ID makes an
+    # allowed caller's answer a 400 that shows the access check passed (the streams themselves are tested in
+    # tests/test_console_browser.py against a real server).
+    ("GET", "/api/events"): ("/api/events?last_event_id=x", None, (401, 401, 400, 400, 400)),
+    ("GET", "/api/track/{track_token}/events"): ("/api/track/{token}/events?last_event_id=x", None, (400,) * 5),
     ("GET", "/api/teams"): ("/api/teams", None, STAFF),
     ("GET", "/api/staff"): ("/api/staff", None, DISPATCH),
     ("GET", "/api/cases"): ("/api/cases", None, STAFF),

@@ -1,4 +1,5 @@
-"""The resident's tracking API: ``GET /api/track/{track_token}``, one case as its reporter may see it.
+"""The resident's tracking API: ``GET /api/track/{track_token}``, one case as its reporter may see it, and
+``GET /api/track/{track_token}/events``, its live status.
 
 The 128-bit track token is the only key. The answer carries the case's status, number, site, category,
 description, the photos its reporter may see and its history, never a contact, an assignee or a staff member's
@@ -6,6 +7,7 @@ identity (``sync.views`` decides what a resident sees). The live stream is ``/ap
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -13,6 +15,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from server.errors import ApiError
+from server.events import Filter
+from server.events.stream import EventStream
+from server.routes.events import last_event_id
+from server.storage import tracking
 from server.storage import case_track
 from sync import store
 from sync.actor import RESIDENT, Actor
@@ -46,4 +52,18 @@ async def track(request: Request) -> JSONResponse:
     return JSONResponse({"case": view, "timeline": timeline}, headers={"Cache-Control": "no-cache"})
 
 
-routes = [Route("/api/track/{track_token}", track)]
+# Tokens are URL-safe random strings; anything else cannot be one, and is refused without a query.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,128}")
+
+
+async def case_events(request: Request) -> EventStream:
+    token = request.path_params["track_token"]
+    case = await tracking.case_by_track_token(request.app.state.db, token) if _TOKEN.fullmatch(token) else None
+    if case is None:
+        raise ApiError(404, "case_not_found", "找不到该诉求，请核对查询链接")
+    state = request.app.state
+    return EventStream(state.hub, state.db, Filter(case_id=case["id"]), "resident", last_event_id(request),
+                       state.config.sse_replay_page)
+
+
+routes = [Route("/api/track/{track_token}", track), Route("/api/track/{track_token}/events", case_events)]
