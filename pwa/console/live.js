@@ -51,12 +51,27 @@ export const connectLive = ({ onEvent, onOpen, onStatus }) => {
     });
   };
 
+  // After the network comes back (another Wi-Fi, a cable plugged in again) an old stream may look open but be
+  // dead; start a new one at once from the last event seen instead of waiting to notice.
+  const restart = () => {
+    if (closed) return;
+    clearTimeout(timer);
+    source?.close();
+    retryMs = RETRY_MIN_MS;
+    open();
+  };
+  const wentOffline = () => onStatus("offline");
+  window.addEventListener("online", restart);
+  window.addEventListener("offline", wentOffline);
+
   open();
   return {
     close() {
       closed = true;
       clearTimeout(timer);
       source?.close();
+      window.removeEventListener("online", restart);
+      window.removeEventListener("offline", wentOffline);
     },
   };
 };

@@ -2,7 +2,7 @@
 // outbox, sound and keyboard shortcuts. Views are mounted one at a time into [data-role="view"].
 import { createClient } from "/sync/client/index.js";
 import { armOnInteraction, chime, setSound, soundEnabled } from "./chime.js";
-import { sendJSON } from "./api.js";
+import { getJSON, sendJSON } from "./api.js";
 import { markFresh, mountBoard } from "./board.js";
 import { mountCase } from "./case-view.js";
 import { startTicking } from "./countdown.js";
@@ -64,14 +64,22 @@ const route = async () => {
   if (document.activeElement === document.body || !viewNode.contains(document.activeElement)) viewNode.focus();
 };
 
+// The stream carries small messages (seq, type, case, site, community, team, status); what a person reads
+// about a new report comes from the case itself.
+const announce = async (caseId) => {
+  try {
+    const { case: c } = await getJSON(`/api/cases/${encodeURIComponent(caseId)}`);
+    toast(t("live.new_case", { number: c.number, category: c.category_name ?? c.category, site: c.site_name ?? c.site }));
+  } catch {
+    // The row on the board is the cue that matters; a failed announcement is not worth an error.
+  }
+};
+
 const onLiveEvent = (type, data) => {
   if (type === "case.create" && data.case_id) {
     markFresh(data.case_id);
     chime();
-    const p = data.payload ?? {};
-    const category = ref.categories.find((c) => c.code === p.category)?.name_zh ?? p.category ?? "";
-    const site = ref.sites.find((s) => s.code === p.site)?.name ?? p.site ?? "";
-    toast(t("live.new_case", { number: p.number ?? "", category, site }));
+    announce(data.case_id);
   }
   if (!view) return;
   if (!view.caseId || view.caseId === data.case_id) view.refresh();
