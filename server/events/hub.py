@@ -17,7 +17,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Protocol
 
-from server.events.frames import PING, Frame, check, encode, now_iso
+from server.events.frames import PING, Frame, View, check, encode, now_iso
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class Subscription:
 
     __slots__ = ("filter", "view", "closed", "cut", "_hub", "_frames", "_waiter")
 
-    def __init__(self, hub: Hub, filter: Filter, view: str) -> None:
+    def __init__(self, hub: Hub, filter: Filter, view: View) -> None:
         self.filter = filter
         self.view = view
         self.closed = False
@@ -104,7 +104,7 @@ class Broker(Protocol):
 
     def publish(self, events: Iterable[Mapping[str, Any]]) -> None: ...
 
-    def subscribe(self, filter: Filter, view: str) -> Subscription: ...
+    def subscribe(self, filter: Filter, view: View) -> Subscription: ...
 
 
 class Hub:
@@ -145,8 +145,8 @@ class Hub:
     def subscriber_count(self) -> int:
         return sum(len(b) for b in self._buckets.values())
 
-    def subscribe(self, filter: Filter, view: str) -> Subscription:
-        """A new subscription; it receives every event published from now on that ``filter`` matches."""
+    def subscribe(self, filter: Filter, view: View) -> Subscription:
+        """A new subscription: every event published from now on that ``filter`` matches and ``view`` shows."""
         sub = Subscription(self, filter, view)
         if self._closed:
             sub.closed = True
@@ -172,11 +172,11 @@ class Hub:
             self.last_seq = max(self.last_seq, event["seq"])
             if event.get("created_at") is None:
                 event = {**event, "created_at": now_iso()}
-            frames: dict[str, Frame] = {}
+            frames: dict[View, Frame] = {}
             for key in (_ALL, ("case_id", event.get("case_id")), ("team", event.get("team")),
                         ("site", event.get("site")), ("community", event.get("community"))):
                 for sub in self._buckets.get(key, ()):
-                    if sub.filter.matches(event):
+                    if sub.filter.matches(event) and sub.view.shows(event):
                         frame = frames.get(sub.view)
                         if frame is None:
                             frame = frames[sub.view] = encode(event, sub.view)

@@ -11,7 +11,7 @@ import asyncio
 
 from starlette.types import Receive, Scope, Send
 
-from server.events.frames import encode, position
+from server.events.frames import View, encode, position
 from server.events.hub import Broker, Filter, Subscription
 from server.storage import Database, replay
 
@@ -25,7 +25,7 @@ _HEADERS = [
 class EventStream:
     """The response to an event-stream request; ``after`` is the client's Last-Event-ID, None when it has none."""
 
-    def __init__(self, hub: Broker, db: Database, filter: Filter, view: str, after: int | None,
+    def __init__(self, hub: Broker, db: Database, filter: Filter, view: View, after: int | None,
                  replay_page: int) -> None:
         self.hub = hub
         self.db = db
@@ -64,8 +64,8 @@ class EventStream:
         sent = self.after
         f = self.filter
         while not sub.closed:
-            rows = await replay.events_after(self.db, sent, self.replay_page, site=f.site, community=f.community,
-                                             team=f.team, case_id=f.case_id)
+            rows = await replay.events_after(self.db, sent, self.replay_page, sorted(self.view.types), site=f.site,
+                                             community=f.community, team=f.team, case_id=f.case_id)
             if rows:
                 chunk = b"".join(encode(dict(row), self.view).data for row in rows)
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})

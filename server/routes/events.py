@@ -7,6 +7,7 @@ from starlette.routing import Route
 from server.auth import require_staff
 from server.errors import ApiError
 from server.events.access import staff_filter
+from server.events.frames import STAFF
 from server.events.stream import EventStream
 
 
@@ -32,7 +33,7 @@ async def staff_events(request: Request) -> EventStream:
     staff = await require_staff(request)
     filter = staff_filter(staff, _query(request, "site"), _query(request, "community"), _query(request, "team"))
     state = request.app.state
-    return EventStream(state.hub, state.db, filter, "staff", last_event_id(request), state.config.sse_replay_page)
+    return EventStream(state.hub, state.db, filter, STAFF, last_event_id(request), state.config.sse_replay_page)
 
 
 routes = [Route("/api/events", staff_events)]

@@ -7,7 +7,6 @@ identity (``sync.views`` decides what a resident sees). The live stream is ``/ap
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from starlette.requests import Request
@@ -16,6 +15,7 @@ from starlette.routing import Route
 
 from server.errors import ApiError
 from server.events import Filter
+from server.events.frames import RESIDENT as RESIDENT_VIEW
 from server.events.stream import EventStream
 from server.routes.events import last_event_id
 from server.storage import tracking
@@ -52,17 +52,13 @@ async def track(request: Request) -> JSONResponse:
     return JSONResponse({"case": view, "timeline": timeline}, headers={"Cache-Control": "no-cache"})
 
 
-# Tokens are URL-safe random strings; anything else cannot be one, and is refused without a query.
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,128}")
-
-
 async def case_events(request: Request) -> EventStream:
     token = request.path_params["track_token"]
-    case = await tracking.case_by_track_token(request.app.state.db, token) if _TOKEN.fullmatch(token) else None
+    case = await tracking.case_by_track_token(request.app.state.db, token) if TOKEN.fullmatch(token) else None
     if case is None:
         raise ApiError(404, "case_not_found", "找不到该诉求，请核对查询链接")
     state = request.app.state
-    return EventStream(state.hub, state.db, Filter(case_id=case["id"]), "resident", last_event_id(request),
+    return EventStream(state.hub, state.db, Filter(case_id=case["id"]), RESIDENT_VIEW, last_event_id(request),
                        state.config.sse_replay_page)
 
 
