@@ -11,11 +11,44 @@ const SHELL = "/pwa/resident/index.html";
 const NETWORK_TIMEOUT_MS = 4000;
 const PRECACHED = new Set(self.PRECACHE.files.map(([url]) => url));
 
+async function sha256Prefix(response) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await response.arrayBuffer()));
+  return Array.from(digest.slice(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// The page that registered this worker has just loaded most of these files: take them from the HTTP cache
+// when their content hash proves them current, so a first visit downloads each file once. The rest come
+// from the network as ?v=<hash> URLs, immutable in the HTTP cache, so an update downloads only what changed.
+async function fromHttpCache(cache, url, hash, sources) {
+  for (const source of sources) {
+    try {
+      const response = await fetch(source, { cache: "force-cache" });
+      if (response.ok && (await sha256Prefix(response.clone())) === hash) {
+        await cache.put(url, response);
+        return null;
+      }
+    } catch {
+      // Not in the HTTP cache, or unreadable: try the next source, else fetch it below.
+    }
+  }
+  return `${url}?v=${hash}`;
+}
+
+// The shell is the page the person just opened (/s/{code} or /t/{token}): the same bytes as the shell file.
+async function openPages() {
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  return windows.map((c) => new URL(c.url))
+    .filter((u) => u.origin === self.location.origin && (u.pathname.startsWith("/s/") || u.pathname.startsWith("/t/")))
+    .map((u) => u.pathname);
+}
+
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(STATIC);
-    // ?v=<hash> URLs are immutable in the HTTP cache, so an update downloads only the files that changed.
-    await cache.addAll(self.PRECACHE.files.map(([url, hash]) => `${url}?v=${hash}`));
+    const pages = await openPages();
+    const missing = await Promise.all(self.PRECACHE.files.map(([url, hash]) =>
+      fromHttpCache(cache, url, hash, url === SHELL ? [...pages, url] : [url])));
+    await cache.addAll(missing.filter(Boolean));
   })());
 });
 

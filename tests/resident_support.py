@@ -11,17 +11,16 @@ from PIL import Image
 
 from server import demo, settings
 from server.app import create_app
-from server.storage import Database
 
 
 @asynccontextmanager
 async def api_client(tmp_path: Path, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
     """An httpx client on the app with demo data in a database under ``tmp_path``."""
-    config = settings.load({}, db=str(tmp_path / "test.db"), **overrides)
+    config = settings.load({}, db=str(tmp_path / "test.db"), sqlite_synchronous="NORMAL", **overrides)
     app = create_app(config)
-    async with Database(config.db, synchronous="NORMAL") as db:
-        await demo.seed(db, config.demo_password)
-        app.state.db = db
+    # httpx does not run the lifespan; run it here, so the app has its database, writer and event hub.
+    async with app.router.lifespan_context(app):
+        await demo.seed(app.state.db, config.demo_password)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
             client.app = app  # type: ignore[attr-defined]

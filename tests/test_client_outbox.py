@@ -127,3 +127,24 @@ def test_writes_survive_the_browser_closing_the_connection(browser: Browser, har
     }""")
     assert mids == [1, 2, 2]
     context.close()
+
+
+def test_writes_go_on_after_site_data_is_cleared_under_the_page(browser: Browser, harness_server: str) -> None:
+    context = browser.new_context()
+    page = open_harness(context, harness_server)
+    page.evaluate("""async () => {
+      window.cleared = harness.openLocal("cleared");
+      await harness.outbox.enqueue(cleared, "case.create", { id: "a" }, { id: "a" });
+      window.closeEvents = 0;
+      harness.connections.forEach((db) => db.addEventListener("close", () => { window.closeEvents += 1; }));
+    }""")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Storage.clearDataForOrigin", {"origin": harness_server, "storageTypes": "indexeddb"})
+    page.wait_for_function("() => window.closeEvents > 0")  # the browser closed the connection: onclose
+    row = page.evaluate("""async () => {
+      const row = await harness.outbox.enqueue(cleared, "case.create", { id: "b" }, { id: "b" });
+      return { row, pending: await harness.outbox.pendingCount(cleared) };
+    }""")
+    # The data is gone (that is what clearing means), but the page writes again instead of failing forever.
+    assert row["row"]["mid"] == 1 and row["pending"] == 1
+    context.close()

@@ -101,6 +101,10 @@ def test_fifty_offline_reports_survive_reload_and_restart_then_arrive_once(
     page.wait_for_function("() => harness.client.state.pending === 50")
     assert sorted(r["args"]["id"] for r in page.evaluate("() => harness.client.pending()")) == sorted(ids)
     assert site.faults.calls["/api/sync/push"] == 0 and site.server_view()["cases"] == []
+    # A kiosk forgets the person who leaves; what they reported is still delivered.
+    page.evaluate("() => harness.client.forgetCases()")
+    assert page.evaluate("() => harness.client.listCases()") == []
+    assert page.evaluate("() => harness.client.pendingCount()") == 50
 
     started = time.monotonic()
     context.set_offline(False)  # the "online" event alone must start the sync

@@ -63,3 +63,24 @@ async def test_compressed_sizes_are_what_gzip_gives(tmp_path):
         r = await client.get("/pwa/resident/app.css", headers={"accept-encoding": "gzip"})
         raw = (await client.get("/pwa/resident/app.css", headers={"accept-encoding": "identity"})).content
         assert int(r.headers["content-length"]) == len(gzip.compress(raw, compresslevel=9, mtime=0))
+
+
+def test_served_modules_lose_only_whole_line_comments_and_still_parse(tmp_path):
+    import subprocess
+
+    from server.assets import AssetStore, served_js
+
+    store = AssetStore()
+    sources = [p for folder in store.mounts.values() for p in folder.rglob("*.js") if "tools" not in p.parts]
+    assert len(sources) > 30
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        # A multi-line template literal could hold a line that looks like a comment: there must be none.
+        assert all(line.count("`") % 2 == 0 for line in text.splitlines()), path
+        served = served_js(text.encode()).decode()
+        kept = [line for line in text.splitlines() if line.strip() and not line.strip().startswith(("//", "/*", "*"))]
+        assert [line for line in served.splitlines() if line.strip()] == kept, path
+        out = tmp_path / (path.stem + ".mjs")
+        out.write_text(served, encoding="utf-8")
+        check = subprocess.run(["node", "--check", str(out)], capture_output=True, text=True)
+        assert check.returncode == 0, f"{path}: {check.stderr}"

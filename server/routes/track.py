@@ -1,9 +1,9 @@
 """The resident's tracking API: ``GET /api/track/{track_token}``, one case as its reporter may see it, and
 ``GET /api/track/{track_token}/events``, its live status.
 
-The 128-bit track token is the only key. The answer carries the case's status, number, site, category,
-description, the photos its reporter may see and its history, never a contact, an assignee or a staff member's
-identity (``sync.views`` decides what a resident sees). The live stream is ``/api/track/{token}/events``.
+The 128-bit track token is the only key. The case carries its status, number, site, category, description, the
+photos its reporter may see and its history (``sync.views`` decides what a resident sees); neither it nor the
+stream carries a person's name, contact, an assignee or a staff member's identity.
 """
 from __future__ import annotations
 
@@ -15,18 +15,16 @@ from starlette.routing import Route
 
 from server.errors import ApiError
 from server.events import Filter
-from server.events.frames import RESIDENT as RESIDENT_VIEW
+from server.events.frames import RESIDENT
 from server.events.stream import EventStream
 from server.routes.events import last_event_id
-from server.storage import tracking
-from server.storage import case_track
-from sync import store
-from sync.actor import RESIDENT, Actor
+from server.storage import case_track, tracking
+from sync import actor, store
 from sync.args import TOKEN
 from sync.views import case_view, event_view
 
 # Someone holding the link but not the phone that made the case: a resident who is nobody in particular.
-_TRACKER = Actor(RESIDENT, client_id="")
+_TRACKER = actor.Actor(actor.RESIDENT, client_id="")
 # Which payload text a timeline entry shows the reporter.
 _TEXT_KEYS = ("text", "reason", "comment")
 
@@ -41,9 +39,10 @@ def _entry(event: dict[str, Any]) -> dict[str, Any]:
 async def track(request: Request) -> JSONResponse:
     token = request.path_params["track_token"]
     db = request.app.state.db
-    case_id = await case_track.case_id_for_token(db, token) if TOKEN.fullmatch(token) else None
-    if case_id is None:
+    found = await tracking.case_by_track_token(db, token) if TOKEN.fullmatch(token) else None
+    if found is None:
         raise ApiError(404, "case_not_found", "找不到该诉求，请核对查询链接")
+    case_id = found["id"]
     cases, notes, photos = await store.cases_with_sets(db, [case_id], {})
     view = case_view(_TRACKER, cases[0], notes, photos)
     view["site_name"] = await case_track.site_name(db, view["site"])
@@ -58,7 +57,7 @@ async def case_events(request: Request) -> EventStream:
     if case is None:
         raise ApiError(404, "case_not_found", "找不到该诉求，请核对查询链接")
     state = request.app.state
-    return EventStream(state.hub, state.db, Filter(case_id=case["id"]), RESIDENT_VIEW, last_event_id(request),
+    return EventStream(state.hub, state.db, Filter(case_id=case["id"]), RESIDENT, last_event_id(request),
                        state.config.sse_replay_page)
 
 

@@ -9,11 +9,6 @@ from sync import store
 _EVENTS = "seq, case_id, type, actor, payload, hlc, client_id, mid, created_at"
 
 
-async def case_id_for_token(db: Database, token: str) -> str | None:
-    row = await db.fetchone("SELECT id FROM cases WHERE track_token = ?", (token,))
-    return row["id"] if row is not None else None
-
-
 async def events_of(db: Database, case_id: str) -> list[dict[str, Any]]:
     """Every event of one case in commit order."""
     rows = await db.fetchall(f"SELECT {_EVENTS} FROM events WHERE case_id = ? ORDER BY seq", (case_id,))

@@ -24,6 +24,7 @@ window.harness = {
   openLocal,
   states,
   casesEvents,
+  connections,
   get client() {
     return client;
   },

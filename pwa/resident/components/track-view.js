@@ -23,7 +23,9 @@ export function trackView({ token, client, db, categories }) {
   let form = null;
   let closeStream = null;
   let stopped = false;
+  // What this phone just sent, shown until the server's status moves on from the one it was sent at.
   let sentLocally = null;
+  let sentAtStatus = null;
   let fetching = null;
 
   function category(code) {
@@ -60,10 +62,12 @@ export function trackView({ token, client, db, categories }) {
 
   function actions(view) {
     if (mine === undefined) return null;
+    if (sentLocally && view.status !== sentAtStatus) sentLocally = null;
     if (sentLocally) return h("p", { class: "notice ok", role: "status", text: sentLocally });
     if (view.rateable) {
       form = ratingForm({ caseId: mine.id, client, onDone: (rating) => {
         sentLocally = t(rating === "unsatisfied" ? "rate.reopened" : "rate.done");
+        sentAtStatus = view.status;
         form = null;
         refresh();
       } });
@@ -72,6 +76,7 @@ export function trackView({ token, client, db, categories }) {
     if (WITHDRAWABLE.includes(view.status)) {
       form = withdrawForm({ caseId: mine.id, client, onDone: () => {
         sentLocally = t("withdraw.done");
+        sentAtStatus = view.status;
         form = null;
         refresh();
       } });
@@ -105,12 +110,20 @@ export function trackView({ token, client, db, categories }) {
       text: answer.state === "missing" ? t("track.notFound") : t("track.offline") }));
   }
 
+  // One fetch at a time; an event that arrives during a fetch causes one more, so the last change is never missed.
+  let again = false;
   async function refresh() {
     if (stopped) return;
-    if (fetching) return fetching;
+    if (fetching) {
+      again = true;
+      return fetching;
+    }
     fetching = (async () => {
-      const answer = await fetchTrack(token);
-      if (!stopped) render(answer);
+      do {
+        again = false;
+        const answer = await fetchTrack(token);
+        if (!stopped) render(answer);
+      } while (again && !stopped);
     })().finally(() => {
       fetching = null;
     });
