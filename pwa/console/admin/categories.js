@@ -27,6 +27,6 @@ export const mountCategories = async (container, ctx) => {
   };
   replace(container, el("table", {},
     el("thead", {}, el("tr", {}, ["code", "name_zh", "response_limit_minutes", "resolution_limit_days", "urgent"].map((k) => el("th", { scope: "col", text: t(`field.${k}`) })),
-      el("th", { scope: "col", text: t("admin.active") }), el("th", { scope: "col", text: "" }))),
+      el("th", { scope: "col", text: t("admin.active") }), el("th", { scope: "col", text: t("admin.actions") }))),
     el("tbody", {}, categories.map(row))));
 };

@@ -27,6 +27,6 @@ export const mountTeams = async (container, ctx) => {
       if (await attempt(ctx, () => sendJSON("PATCH", `/api/admin/teams/${team.code}`, { active: !team.active }), t("admin.saved"))) reload();
     } }, text: team.active ? t("admin.disable") : t("admin.enable") })));
   replace(container, addForm, el("table", {},
-    el("thead", {}, el("tr", {}, ["code", "name", "kind", "community", "status"].map((k) => el("th", { scope: "col", text: t(`field.${k}`) })), el("th", { scope: "col", text: "" }))),
+    el("thead", {}, el("tr", {}, ["code", "name", "kind", "community", "status"].map((k) => el("th", { scope: "col", text: t(`field.${k}`) })), el("th", { scope: "col", text: t("admin.actions") }))),
     el("tbody", {}, teams.map(row))));
 };

@@ -42,6 +42,6 @@ export const mountUsers = async (container, ctx) => {
       } }, text: u.active ? t("admin.disable") : t("admin.enable") }), " ",
       el("button", { type: "button", dataset: { action: "reset-password" }, on: { click: () => resetPassword(u) }, text: t("admin.reset_password") })));
   replace(container, addForm, el("table", {},
-    el("thead", {}, el("tr", {}, ["username", "display_name", "role", "team", "status"].map((k) => el("th", { scope: "col", text: t(`field.${k}`) })), el("th", { scope: "col", text: "" }))),
+    el("thead", {}, el("tr", {}, ["username", "display_name", "role", "team", "status"].map((k) => el("th", { scope: "col", text: t(`field.${k}`) })), el("th", { scope: "col", text: t("admin.actions") }))),
     el("tbody", {}, users.map(row))));
 };

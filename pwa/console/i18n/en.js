@@ -172,6 +172,7 @@ export const messages = Object.freeze({
   "admin.teams": "Teams",
   "admin.users": "Users",
   "admin.add": "Add",
+  "admin.actions": "Actions",
   "admin.save": "Save",
   "admin.saved": "Saved",
   "admin.edit": "Edit",

@@ -172,6 +172,7 @@ export const messages = Object.freeze({
   "admin.teams": "队伍",
   "admin.users": "用户",
   "admin.add": "添加",
+  "admin.actions": "操作",
   "admin.save": "保存",
   "admin.saved": "已保存",
   "admin.edit": "编辑",
