@@ -162,3 +162,24 @@ def test_sign_in_page_errors_and_role_redirects(server: RunningServer, browser: 
     other = browser.new_context().new_page()
     sign_in(other, server, "field2")
     other.wait_for_url("**/field/**")
+
+
+def test_an_admin_reissues_a_code_and_changes_a_limit_in_the_console(server: RunningServer, browser: Browser) -> None:
+    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    errors = sign_in(page, server, "admin")
+    page.locator('[data-role="board"]').wait_for()
+    page.keyboard.press("g")
+    page.keyboard.press("a")
+    page.on("dialog", lambda dialog: dialog.accept())  # "reissue site BL-TX-002?"
+    page.locator('[data-site="BL-TX-002"] [data-action="reissue-site"]').click()
+    expect(page.locator('[data-site="BL-TX-002"]')).to_have_attribute("data-active", "false")
+    expect(page.locator('[data-site="BL-TX-002"]')).to_contain_text("BL-TX-006")
+    expect(page.locator('[data-site="BL-TX-006"] a')).to_have_attribute("href", "/posters/BL-TX-006")
+    page.locator('a[href="#/admin/categories"]').click()
+    limit = page.locator('[data-category="help"] input[name="response_limit_minutes"]')
+    limit.fill("15")
+    limit.press("Enter")
+    expect(page.locator('[data-role="toast"]')).to_have_text("已保存")
+    categories = httpx.get(server.url + "/api/categories").json()["categories"]
+    assert {c["code"]: c["response_limit_minutes"] for c in categories}["help"] == 15
+    assert not errors, errors

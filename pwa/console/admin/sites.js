@@ -6,7 +6,7 @@ import { reference } from "../reference.js";
 import { attempt, input, select, values } from "./form.js";
 
 const KINDS = ["community", "residential", "industrial_park", "construction_site", "street", "service_centre"];
-const KIND_NAMES = { community: "社区", residential: "小区", industrial_park: "园区", construction_site: "工地", street: "街道/道路", service_centre: "党群服务中心" };
+
 
 export const mountSites = async (container, ctx) => {
   const [{ sites }, { teams }] = await Promise.all([getJSON("/api/admin/sites"), getJSON("/api/admin/teams")]);
@@ -17,7 +17,7 @@ export const mountSites = async (container, ctx) => {
   };
   const addForm = el("form", { class: "inline", dataset: { action: "add-site" } },
     input("code", { required: true, placeholder: "BL-TX-009" }), input("name", { required: true }),
-    select("kind", KINDS.map((k) => [k, KIND_NAMES[k]]), "residential"), input("community", { required: true }),
+    select("kind", KINDS.map((k) => [k, t(`site_kind.${k}`)]), "residential"), input("community", { required: true }),
     input("address"), select("default_team", teamPairs, ""), el("button", { type: "submit", text: t("admin.add") }));
   addForm.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -43,7 +43,7 @@ export const mountSites = async (container, ctx) => {
       el("a", { href: s.links.poster, target: "_blank", text: t("admin.poster") }),
     ] : [el("span", { text: t("admin.retired") }), s.replaced_by ? el("span", { text: t("admin.replaced_by", { code: s.replaced_by }) }) : null];
     return el("tr", { dataset: { site: s.code, active: String(s.active) } },
-      el("td", { text: s.code }), el("td", {}, edit), el("td", { text: KIND_NAMES[s.kind] ?? s.kind }),
+      el("td", { text: s.code }), el("td", {}, edit), el("td", { text: t(`site_kind.${s.kind}`) }),
       el("td", { text: s.community }), el("td", { text: s.default_team ?? "" }), el("td", {}, ...buttons));
   };
 

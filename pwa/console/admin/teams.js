@@ -5,7 +5,7 @@ import { t } from "../i18n/index.js";
 import { reference } from "../reference.js";
 import { attempt, input, select, values } from "./form.js";
 
-const KINDS = { vanguard: "党员先锋队", grid: "网格", property: "物业", mediation: "调解室", department: "职能部门" };
+const KINDS = ["vanguard", "grid", "property", "mediation", "department"];
 
 export const mountTeams = async (container, ctx) => {
   const { teams } = await getJSON("/api/admin/teams");
@@ -15,13 +15,13 @@ export const mountTeams = async (container, ctx) => {
   };
   const addForm = el("form", { class: "inline", dataset: { action: "add-team" } },
     input("code", { required: true, placeholder: "TX-WG2" }), input("name", { required: true }),
-    select("kind", Object.entries(KINDS), "grid"), input("community"), el("button", { type: "submit", text: t("admin.add") }));
+    select("kind", KINDS.map((k) => [k, t(`team_kind.${k}`)]), "grid"), input("community"), el("button", { type: "submit", text: t("admin.add") }));
   addForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (await attempt(ctx, () => sendJSON("POST", "/api/admin/teams", values(addForm)), t("admin.saved"))) reload();
   });
   const row = (team) => el("tr", { dataset: { team: team.code } },
-    el("td", { text: team.code }), el("td", { text: team.name }), el("td", { text: KINDS[team.kind] ?? team.kind }),
+    el("td", { text: team.code }), el("td", { text: team.name }), el("td", { text: t(`team_kind.${team.kind}`) }),
     el("td", { text: team.community ?? "" }), el("td", { text: team.active ? t("admin.active") : t("admin.inactive") }),
     el("td", {}, el("button", { type: "button", dataset: { action: team.active ? "disable-team" : "enable-team" }, on: { click: async () => {
       if (await attempt(ctx, () => sendJSON("PATCH", `/api/admin/teams/${team.code}`, { active: !team.active }), t("admin.saved"))) reload();
