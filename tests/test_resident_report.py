@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Iterator
 
 import pytest
@@ -68,8 +69,6 @@ def test_offline_report_survives_reload_and_is_sent_once(browser, server, tmp_pa
     page.wait_for_selector("[data-region=status][data-pending='0']", timeout=15_000)
     page.reload()
     page.wait_for_selector("[data-region=mine] [data-status=submitted]")
-    import sqlite3
-
     with sqlite3.connect(server.db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM cases WHERE track_token = ?", (token,)).fetchone()[0] == 1
         assert conn.execute("SELECT COUNT(*) FROM cases WHERE description = '地下车库有积水，电线裸露'").fetchone()[0] == 1
@@ -135,4 +134,29 @@ def test_unknown_site_code_gets_the_chinese_404(browser, server):
     response = page.goto(f"{server.url}/s/NO-SUCH-SITE")
     assert response is not None and response.status == 404
     assert "找不到该站点" in page.inner_text("h1")
+    context.close()
+
+
+def test_photo_upload_failures_hold_the_report_until_the_photo_is_in(browser, server, tmp_path):
+    context = new_phone(browser)
+    page = open_site(context, server.url, "BL-XH-002")
+    failures = []
+
+    def refuse(route):
+        failures.append(route.request.url)
+        route.fulfill(status=503, content_type="application/json", body='{"error":"unavailable","message":"繁忙"}')
+
+    context.route("**/api/photos", refuse)
+    fill_report(page, category="property", description="楼道灯坏了一个月", photos=[write_gps_jpeg(tmp_path)])
+    token = submit_and_get_token(page)
+    page.wait_for_timeout(3_000)
+    assert len(failures) >= 2  # retried with backoff
+    assert case_row(server.db, token) is None  # not sent without its photo
+    assert page.inner_text("[data-receipt=state]") == "已保存，联网后自动提交"
+    assert page.get_attribute("[data-region=status]", "data-pending") == "1"
+    context.unroute("**/api/photos")
+    row = wait_case(server.db, token, timeout=30)
+    assert len(json.loads(row["photos"])) == 1
+    with sqlite3.connect(server.db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM photos").fetchone()[0] >= 1
     context.close()

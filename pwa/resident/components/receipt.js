@@ -40,7 +40,7 @@ export function receipt({ keys, client, onAnother }) {
     h("h1", { tabindex: "-1", text: t("receipt.title") }),
     notice,
     h("p", { text: t("receipt.keep") }),
-    h("p", {}, link),
+    h("p", { class: "long-link" }, link),
     h("p", { class: "row" },
       h("a", { class: "button", href: path, "data-action": "track-button", text: t("receipt.track") }),
       h("button", { type: "button", "data-action": "another", on: { click: onAnother }, text: t("receipt.another") })));

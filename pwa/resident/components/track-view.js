@@ -8,6 +8,10 @@ import { FINISHED, WITHDRAWABLE, fetchTrack, followTrack } from "../lib/track.js
 import { ratingForm } from "./rating-form.js";
 import { withdrawForm } from "./withdraw-form.js";
 
+function lastSeq(view) {
+  return Math.max(0, ...view.timeline.map((e) => e.seq));
+}
+
 function statusName(status) {
   return status ? t(`status.${status}`) : t("status.unknown");
 }
@@ -23,9 +27,10 @@ export function trackView({ token, client, db, categories }) {
   let form = null;
   let closeStream = null;
   let stopped = false;
-  // What this phone just sent, shown until the server's status moves on from the one it was sent at.
+  // What this phone just sent, shown until the case has moved on past it: until the log holds more than the
+  // one step the sending itself causes.
   let sentLocally = null;
-  let sentAtStatus = null;
+  let sentAfterSeq = 0;
   let fetching = null;
 
   function category(code) {
@@ -62,12 +67,12 @@ export function trackView({ token, client, db, categories }) {
 
   function actions(view) {
     if (mine === undefined) return null;
-    if (sentLocally && view.status !== sentAtStatus) sentLocally = null;
+    if (sentLocally && view.timeline.filter((e) => e.seq > sentAfterSeq).length > 1) sentLocally = null;
     if (sentLocally) return h("p", { class: "notice ok", role: "status", text: sentLocally });
     if (view.rateable) {
       form = ratingForm({ caseId: mine.id, client, onDone: (rating) => {
         sentLocally = t(rating === "unsatisfied" ? "rate.reopened" : "rate.done");
-        sentAtStatus = view.status;
+        sentAfterSeq = lastSeq(view);
         form = null;
         refresh();
       } });
@@ -76,7 +81,7 @@ export function trackView({ token, client, db, categories }) {
     if (WITHDRAWABLE.includes(view.status)) {
       form = withdrawForm({ caseId: mine.id, client, onDone: () => {
         sentLocally = t("withdraw.done");
-        sentAtStatus = view.status;
+        sentAfterSeq = lastSeq(view);
         form = null;
         refresh();
       } });
