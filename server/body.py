@@ -40,3 +40,35 @@ def string_field(data: dict[str, Any], name: str, *, required: bool = True, max_
     if len(value) > max_len:
         raise ApiError(400, "invalid_args", f"字段 {name} 过长（最多 {max_len} 个字符）", field=name)
     return value
+
+
+def int_field(data: dict[str, Any], name: str, *, required: bool = True, minimum: int | None = None,
+              maximum: int | None = None) -> int | None:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise ApiError(400, "invalid_args", f"缺少字段 {name}", field=name)
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ApiError(400, "invalid_args", f"字段 {name} 应为整数", field=name)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ApiError(400, "invalid_args", f"字段 {name} 应在 {minimum}–{maximum} 之间", field=name)
+    return value
+
+
+def bool_field(data: dict[str, Any], name: str, *, required: bool = True) -> bool | None:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise ApiError(400, "invalid_args", f"缺少字段 {name}", field=name)
+        return None
+    if not isinstance(value, bool):
+        raise ApiError(400, "invalid_args", f"字段 {name} 应为 true 或 false", field=name)
+    return value
+
+
+def only_fields(data: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    """Refuse unknown fields, so a typo in a field name is an error instead of a silently ignored change."""
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise ApiError(400, "invalid_args", f"不认识的字段：{', '.join(unknown)}", fields=unknown)

@@ -41,6 +41,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("login_max_failures", 5, "Failed sign-ins in a row after which an account is locked"),
     Setting("login_lock_minutes", 15, "Minutes an account stays locked after too many failed sign-ins"),
     Setting("sse_ping_s", 15, "Seconds between keep-alive comments on event streams"),
+    Setting("deadline_warn_fraction", 0.25, "A deadline turns amber once less than this fraction of its window is left"),
+    Setting("cases_page_size", 50, "Cases per page of GET /api/cases when the request names no page size (at most 200)"),
     Setting("sse_queue_max", 500, "Events a live stream may fall behind by before it is cut loose (its client reconnects and replays)"),
     Setting("sse_replay_page", 500, "Events read from the log per query when a reconnecting stream replays what it missed"),
     Setting("sync_max_batch", 200, "Most mutations one sync push may carry; a longer batch is refused with 413"),

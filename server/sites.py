@@ -113,3 +113,55 @@ async def retire_site(db: Database, code: str, replaced_by: str | None = None) -
                 raise ValueError(f"替代站点“{replaced_by}”不存在或已停用")
         if not await reference.retire_site(conn, code, replaced_by):
             raise ValueError(f"站点“{code}”不存在或已停用")
+
+
+def edit_problems(changes: dict[str, Any], teams: set[str]) -> list[str]:
+    """Problems with a partial update of a site (its code never changes: reissue makes a new one)."""
+    merged = {"code": "XX", "name": "x", "kind": "community", "community": "x", **changes}
+    return validate_site(merged, teams, set())
+
+
+async def edit_site(db: Database, code: str, changes: dict[str, Any]) -> None:
+    """Change a site's name, kind, community, address or default team; posters print the new values."""
+    async with db.write() as conn:
+        problems = edit_problems(changes, await reference.existing_codes(conn, "teams"))
+        if problems:
+            raise ValueError("；".join(problems))
+        if "default_team" in changes:
+            changes = {**changes, "default_team": changes["default_team"] or None}
+        if not await reference.update_row(conn, "sites", code, changes):
+            raise LookupError(f"站点“{code}”不存在")
+
+
+def next_code(code: str, taken: set[str]) -> str:
+    """The next free code in ``code``'s series: BL-TX-001 → BL-TX-006 when 001–005 exist."""
+    prefix, _, number = code.rpartition("-")
+    if not prefix or not number.isdigit():
+        prefix, number = code, "0"
+    width = max(len(number), 3)
+    used = [int(c[len(prefix) + 1:]) for c in taken
+            if c.startswith(prefix + "-") and c[len(prefix) + 1:].isdigit()]
+    candidate = max(used, default=int(number)) + 1
+    while f"{prefix}-{candidate:0{width}d}" in taken:
+        candidate += 1
+    return f"{prefix}-{candidate:0{width}d}"
+
+
+async def reissue_code(db: Database, code: str, new_code: str | None = None) -> str:
+    """Give an active site a new code (a defaced or misused poster): a copy under the new code is added and
+    the old code is retired with ``replaced_by`` pointing at it, in one transaction. Returns the new code."""
+    async with db.write() as conn:
+        old = await reference.get_row(conn, "sites", code)
+        if old is None or not old["active"]:
+            raise LookupError(f"站点“{code}”不存在或已停用")
+        taken = await reference.existing_codes(conn, "sites")
+        new_code = new_code or next_code(code, taken)
+        site = {c: old[c] for c in CSV_COLUMNS}
+        site["code"] = new_code
+        site["default_team"] = site["default_team"] or ""
+        problems = validate_site(site, await reference.existing_codes(conn, "teams"), taken)
+        if problems:
+            raise ValueError("；".join(problems))
+        await reference.insert_site(conn, site)
+        await reference.retire_site(conn, code, new_code)
+    return new_code

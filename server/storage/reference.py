@@ -76,3 +76,60 @@ async def upsert_many(conn: aiosqlite.Connection, table: str, rows: Iterable[dic
         cur = await conn.execute(f"INSERT OR IGNORE INTO {table}({cols}) VALUES ({marks})", tuple(row.values()))
         added += cur.rowcount
     return added
+
+
+SITE_EDITABLE = ("name", "kind", "community", "address", "default_team")
+CATEGORY_COLUMNS = ("code", "name_zh", "name_en", "kind", "response_limit_minutes", "resolution_limit_days",
+                    "default_team", "urgent", "icon", "sort", "active")
+TEAM_COLUMNS = ("code", "name", "kind", "community", "active")
+
+
+async def update_row(conn: aiosqlite.Connection, table: str, code: str, changes: dict[str, Any]) -> bool:
+    """Set the given columns of one sites/categories/teams row; False when no row has that code."""
+    allowed = {"sites": SITE_EDITABLE, "categories": CATEGORY_COLUMNS[1:], "teams": TEAM_COLUMNS[1:]}[table]
+    assert set(changes) <= set(allowed), set(changes) - set(allowed)
+    if not changes:
+        row = await (await conn.execute(f"SELECT 1 FROM {table} WHERE code = ?", (code,))).fetchone()
+        return row is not None
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    cur = await conn.execute(f"UPDATE {table} SET {assignments} WHERE code = ?", (*changes.values(), code))
+    return cur.rowcount == 1
+
+
+async def get_row(conn: aiosqlite.Connection, table: str, code: str) -> Row | None:
+    assert table in {"sites", "teams", "categories"}
+    return await (await conn.execute(f"SELECT * FROM {table} WHERE code = ?", (code,))).fetchone()
+
+
+async def codes_with_prefix(conn: aiosqlite.Connection, prefix: str) -> list[str]:
+    return [r[0] for r in await conn.execute_fetchall(
+        "SELECT code FROM sites WHERE substr(code, 1, ?) = ?", (len(prefix), prefix))]
+
+
+async def all_categories(db: Database) -> list[Row]:
+    """Every category, retired ones included (for the admin pages)."""
+    return await db.fetchall("SELECT * FROM categories ORDER BY active DESC, sort, code")
+
+
+async def all_teams(db: Database) -> list[Row]:
+    return await db.fetchall("SELECT * FROM teams ORDER BY active DESC, kind, code")
+
+
+async def all_sites(db: Database) -> list[Row]:
+    return await db.fetchall("SELECT * FROM sites ORDER BY active DESC, community, code")
+
+
+async def insert_row(conn: aiosqlite.Connection, table: str, row: dict[str, Any]) -> None:
+    assert table in {"teams", "categories"}
+    columns = {"teams": TEAM_COLUMNS, "categories": CATEGORY_COLUMNS}[table]
+    assert set(row) <= set(columns)
+    await conn.execute(f"INSERT INTO {table}({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                       tuple(row.values()))
+
+
+def category_dict(row: Row) -> dict[str, Any]:
+    return {c: (bool(row[c]) if c in {"urgent", "active"} else row[c]) for c in CATEGORY_COLUMNS}
+
+
+def team_dict(row: Row) -> dict[str, Any]:
+    return {c: (bool(row[c]) if c == "active" else row[c]) for c in TEAM_COLUMNS}

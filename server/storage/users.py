@@ -103,3 +103,35 @@ async def user_for_device(db: Database, token_hash: str) -> Row | None:
     return await db.fetchone(
         "SELECT u.*, d.id AS device_id FROM devices d JOIN users u ON u.id = d.user_id"
         f" WHERE d.token_hash = ? AND d.revoked_at IS NULL AND {_LIVE_USER}", (token_hash,))
+
+
+USER_COLUMNS = "id, username, display_name, role, team, active, locked_until, created_at"
+
+
+async def list_users(db: Database, role: str | None = None, team: str | None = None,
+                     active_only: bool = False) -> list[Row]:
+    sql, params = f"SELECT {USER_COLUMNS} FROM users WHERE 1=1", []
+    if role is not None:
+        sql += " AND role = ?"
+        params.append(role)
+    if team is not None:
+        sql += " AND team = ?"
+        params.append(team)
+    if active_only:
+        sql += " AND active = 1"
+    return await db.fetchall(sql + " ORDER BY active DESC, role, username", params)
+
+
+async def update_user(conn: aiosqlite.Connection, username: str, changes: dict[str, object]) -> bool:
+    assert set(changes) <= {"display_name", "role", "team"}
+    if not changes:
+        row = await (await conn.execute("SELECT 1 FROM users WHERE username = ?", (username,))).fetchone()
+        return row is not None
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    cur = await conn.execute(f"UPDATE users SET {assignments} WHERE username = ?", (*changes.values(), username))
+    return cur.rowcount == 1
+
+
+async def count_active_admins(conn: aiosqlite.Connection) -> int:
+    row = await (await conn.execute("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1")).fetchone()
+    return int(row[0])

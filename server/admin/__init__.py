@@ -1,0 +1,1 @@
+"""Administration: the rules for changing reference data and staff accounts (the admin role's work)."""

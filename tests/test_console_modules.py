@@ -1,0 +1,59 @@
+"""The console's front end: catalogues agree, pure modules behave, pages load no inline script."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+from tests.staff_support import running_app, signed_in
+
+CONSOLE = Path(__file__).resolve().parent.parent / "pwa" / "console"
+
+
+def node(script: str) -> object:
+    out = subprocess.run(["node", "--input-type=module", "-e", script], check=True, capture_output=True, text=True,
+                         cwd=CONSOLE)
+    return json.loads(out.stdout)
+
+
+def test_chinese_and_english_catalogues_have_the_same_keys() -> None:
+    keys = node("const z = await import('./i18n/zh.js'); const e = await import('./i18n/en.js');"
+                "console.log(JSON.stringify([Object.keys(z.messages).sort(), Object.keys(e.messages).sort()]))")
+    assert isinstance(keys, list) and keys[0] == keys[1]
+
+
+def test_every_catalogue_key_used_in_the_code_exists() -> None:
+    zh = set(node("const z = await import('./i18n/zh.js'); console.log(JSON.stringify(Object.keys(z.messages)))"))  # type: ignore[arg-type]
+    used = set()
+    for path in CONSOLE.rglob("*.js"):
+        used |= set(re.findall(r'\bt\("([a-z_.]+)"', path.read_text(encoding="utf-8")))
+    assert used - zh == set()
+
+
+def test_countdown_states_and_durations() -> None:
+    # countdown.js touches the DOM only inside its functions, so Node can import it with a stub document.
+    result = node(
+        "globalThis.document = {}; const c = await import('./countdown.js');"
+        "const due = 600000, warn = 450000;"
+        "console.log(JSON.stringify([c.stateAt(due, warn, 449999), c.stateAt(due, warn, 450000),"
+        " c.stateAt(due, warn, 600000), c.duration(90061000), c.duration(750000), c.duration(0)]))")
+    assert result == ["ok", "warn", "overdue", "1天1小时", "12分30秒", "0秒"]
+
+
+def test_the_console_uses_no_inline_script_or_style_attribute() -> None:
+    for path in [*CONSOLE.rglob("*.js"), *(CONSOLE.parent.parent / "server" / "templates").glob("*.html")]:
+        text = path.read_text(encoding="utf-8")
+        assert "innerHTML" not in text and "insertAdjacentHTML" not in text, path
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), path
+
+
+async def test_console_and_login_pages_carry_the_strict_policy(tmp_path: Path) -> None:
+    async with running_app(tmp_path) as app:
+        async with signed_in(app, "dispatcher") as client:
+            for path in ("/login?switch=1", "/console/"):
+                response = await client.get(path)
+                assert response.status_code == 200
+                assert "script-src 'self'" in response.headers["content-security-policy"]
+                assert re.findall(r"<script[^>]*>", response.text) == [
+                    f'<script type="module" src="/pwa/console/{"login" if "login" in path else "main"}.js">']
