@@ -13,8 +13,10 @@ N subscribers are real TCP connections from separate client processes (asyncio p
 ``--interval`` seconds, through a bench-only route that exists only in this script's server. Latency is from
 the server's clock just before ``publish`` to the client's on arrival (one machine, one clock).
 Memory per connection is the server's RSS with all N connected and idle, minus its RSS before, over N.
-CPU columns are the share of one core each side used while the events were delivered: the side near 100 %
-sets the pace.
+``srv us/msg`` is the server's CPU time (user + system) while the events were delivered, over the deliveries:
+unlike latency, it does not depend on what else the machine is doing. The CPU % columns are the share of one
+core each side used meanwhile: the side near 100 % sets the pace; both low with high latency means the
+processes waited for a core (other work on the machine).
 
     python bench/sse.py [--subscribers 1000,5000,10000] [--events 20] [--interval 0.5] [--clients 2]
 """
@@ -264,6 +266,7 @@ def run_one(impl: str, n: int, events: int, interval: float, clients: int, ping_
         "max": latencies[-1] if latencies else float("nan"),
         "delivered": len(latencies) / max(ok * events, 1),
         "server_cpu": (cpu_after[0] - cpu_before[0]) / wall,
+        "server_us": (cpu_after[0] - cpu_before[0]) / max(len(latencies), 1) * 1e6,
         "client_cpu": max(after - before for after, before in zip(cpu_after[1:], cpu_before[1:])) / wall,
     }
 
@@ -283,7 +286,7 @@ def main() -> None:
           f"{args.interval} s; {args.clients} subscriber processes; load average before: "
           f"{os.getloadavg()[0]:.1f} (other work on the machine skews latency, not memory)", flush=True)
     header = (f"{'impl':<14}{'N':>7}{'connected':>10}{'connect s':>10}{'KB/conn':>9}{'RSS MB':>8}"
-              f"{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'delivered':>10}{'srv CPU':>8}{'cli CPU':>8}")
+              f"{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'delivered':>10}{'srv us/msg':>11}{'srv CPU':>8}{'cli CPU':>8}")
     print(header, flush=True)
     for n in sizes:
         if n // args.clients + 100 > limit:
@@ -293,7 +296,8 @@ def main() -> None:
             r = run_one(impl, n, args.events, args.interval, args.clients, args.ping)
             print(f"{r['impl']:<14}{r['n']:>7}{r['connected']:>10}{r['connect_s']:>10.1f}{r['kb_per_conn']:>9.1f}"
                   f"{r['rss_idle_mb']:>8.0f}{r['p50']:>9.1f}{r['p99']:>9.1f}{r['max']:>9.1f}"
-                  f"{r['delivered']:>10.1%}{r['server_cpu']:>8.0%}{r['client_cpu']:>8.0%}", flush=True)
+                  f"{r['delivered']:>10.1%}{r['server_us']:>11.1f}{r['server_cpu']:>8.0%}{r['client_cpu']:>8.0%}",
+                  flush=True)
     print(f"# load average after: {os.getloadavg()[0]:.1f}")
 
 

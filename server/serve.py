@@ -14,10 +14,10 @@ import uvicorn
 from starlette.applications import Starlette
 
 
-# Open streams are long-lived objects by the million (about 100 per stream). With Python's default thresholds
-# (700, 10, 10) the wake-ups of one publish trigger dozens of collections, and every few events a full one walks
-# them all: a 1-2 s stop of the loop at 10,000 streams (bench/sse.py). Rarer young collections let the
-# short-lived objects of a fan-out die first, and full collections become rare.
+# An open stream is about a hundred long-lived objects, so 10,000 streams are a million. With Python's default
+# thresholds (700, 10, 10) the wake-ups of one publish set off dozens of collections, and every few events a full
+# one walks all of them: the loop stopped for 1-2 s (bench/sse.py). Rarer young collections let the short-lived
+# objects of a fan-out die first, and full collections become rare.
 GC_THRESHOLDS = (50_000, 20, 100)
 
 

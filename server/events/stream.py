@@ -35,8 +35,8 @@ class EventStream:
         self.replay_page = replay_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": 200, "headers": _HEADERS})
         if scope["method"] == "HEAD":
+            await send({"type": "http.response.start", "status": 200, "headers": _HEADERS})
             await send({"type": "http.response.body", "body": b"", "more_body": False})
             return
         # Subscribe before reading the log: an event committed after the read is then already queued, so
@@ -44,7 +44,11 @@ class EventStream:
         sub = self.hub.subscribe(self.filter, self.view)
         watcher = asyncio.create_task(_close_on_disconnect(receive, sub))
         try:
-            sent = await self._replay(send, sub)
+            # The newest seq is read before the answer starts: a client holding the 200 gets every event
+            # committed after it, even when it opened the stream without a position.
+            newest = await replay.head(self.db)
+            await send({"type": "http.response.start", "status": 200, "headers": _HEADERS})
+            sent = await self._replay(send, sub, newest)
             while frames := await sub.next():
                 chunk = b"".join(f.data for f in frames if f.seq is None or f.seq > sent)
                 if chunk:
@@ -54,9 +58,8 @@ class EventStream:
             sub.close()
             watcher.cancel()
 
-    async def _replay(self, send: Send, sub: Subscription) -> int:
+    async def _replay(self, send: Send, sub: Subscription, newest: int) -> int:
         """Send the events after ``self.after``, page by page; returns the last ``seq`` the client now has."""
-        newest = await replay.head(self.db)
         if self.after is None or self.after > newest:
             # A new client, or one whose position this log never reached (a database reset): start from now.
             await send({"type": "http.response.body", "body": position(newest).data, "more_body": True})
