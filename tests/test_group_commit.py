@@ -71,3 +71,26 @@ async def test_a_failed_commit_fails_everyone_and_writes_nothing(db: Database) -
     assert all(isinstance(o, sqlite3.IntegrityError) for o in outcomes)
     assert await keys(db) == set()
     assert await group.run(insert("z")) == "z"  # and the writer works afterwards
+
+
+async def test_after_commit_step_runs_even_when_the_caller_has_gone(db: Database) -> None:
+    group = GroupCommit(db)
+    told: list[str] = []
+    started = asyncio.Event()
+
+    async def slow(conn: aiosqlite.Connection) -> str:
+        started.set()
+        await asyncio.sleep(0.05)
+        return await insert("late")(conn)
+
+    caller = asyncio.create_task(group.run(slow, on_commit=told.append))
+    await started.wait()
+    caller.cancel()  # the client hangs up while its write is in the transaction
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    await group.run(insert("next"), on_commit=told.append)
+    assert told == ["late", "next"] and await keys(db) == {"late", "next"}
+    failed: list[str] = []
+    with pytest.raises(RuntimeError):
+        await group.run(insert("never", fail=True), on_commit=failed.append)
+    assert failed == []  # nothing committed, nothing told

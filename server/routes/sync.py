@@ -6,7 +6,6 @@ body and the ``X-Client-Id`` header of a pull, never in a URL). The work is in `
 """
 from __future__ import annotations
 
-import inspect
 import logging
 import time
 from typing import Any
@@ -57,14 +56,12 @@ async def _body(request: Request) -> dict[str, Any]:
         raise ApiError(err.status, E.too_large if err.status == 413 else E.bad_request, err.message) from None
 
 
-async def _publish(request: Request, notices: list[dict[str, Any]]) -> None:
+def _publish(request: Request, notices: list[dict[str, Any]]) -> None:
     hub = getattr(request.app.state, "hub", None)
     if hub is None or not notices:
         return
     try:
-        result = hub.publish(notices)
-        if inspect.isawaitable(result):
-            await result
+        hub.publish(notices)
     except Exception:
         # Committed and acknowledged regardless: live clients miss a poke, and catch up on their next pull.
         log.exception("could not publish %d sync events", len(notices))
@@ -84,8 +81,10 @@ async def push(request: Request) -> JSONResponse:
     now_ms = _now_ms()
     try:
         # Concurrent pushes share a transaction (and a disk flush); each is still applied all or nothing.
+        # Streams are told right after the commit, even if this client hangs up before its answer.
         outcome = await request.app.state.writes.run(
-            lambda conn: apply_push(conn, actor, client_id, mutations, now_ms, options))
+            lambda conn: apply_push(conn, actor, client_id, mutations, now_ms, options),
+            on_commit=lambda done: _publish(request, done.notices))
     except GapError as err:
         raise ApiError(409, err.code, err.message, expected_mid=err.expected_mid) from None
     except ClientMismatch as err:
@@ -98,7 +97,6 @@ async def push(request: Request) -> JSONResponse:
         unavailable = ApiError(503, E.unavailable, "服务器暂时繁忙，请稍后重试")
         unavailable.headers["Retry-After"] = str(config.sync_retry_after_s)
         raise unavailable from None
-    await _publish(request, outcome.notices)
     return JSONResponse({"last_mid": outcome.last_mid, "results": outcome.results, "cursor": outcome.cursor},
                         headers=_NO_STORE)
 

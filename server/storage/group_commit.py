@@ -14,11 +14,14 @@ nothing was written and every caller in the group sees that error.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any, Awaitable, Callable, Generic, TypeVar
 
 import aiosqlite
 
 from server.storage.db import Database
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Work = Callable[[aiosqlite.Connection], Awaitable[Any]]
@@ -29,8 +32,9 @@ class _Failed(Exception):
 
 
 class _Item(Generic[T]):
-    def __init__(self, work: Callable[[aiosqlite.Connection], Awaitable[T]], future: asyncio.Future[T]) -> None:
-        self.work, self.future = work, future
+    def __init__(self, work: Callable[[aiosqlite.Connection], Awaitable[T]], future: asyncio.Future[T],
+                 on_commit: Callable[[T], None] | None) -> None:
+        self.work, self.future, self.on_commit = work, future, on_commit
         self.outcome: tuple[bool, Any] | None = None
 
 
@@ -43,11 +47,15 @@ class GroupCommit:
         self._waiting: list[_Item[Any]] = []
         self._worker: asyncio.Task[None] | None = None
 
-    async def run(self, work: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
+    async def run(self, work: Callable[[aiosqlite.Connection], Awaitable[T]],
+                  on_commit: Callable[[T], None] | None = None) -> T:
         """Run ``work(conn)`` inside a write transaction; returns its result once that transaction committed,
-        or raises what ``work`` (or the commit) raised, with nothing of ``work`` written."""
+        or raises what ``work`` (or the commit) raised, with nothing of ``work`` written.
+
+        ``on_commit(result)`` runs right after the commit even if the caller has gone away meanwhile (a client
+        that hung up): what must follow every commit, such as telling live streams, belongs there."""
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._waiting.append(_Item(work, future))
+        self._waiting.append(_Item(work, future, on_commit))
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._drain())
         return await asyncio.shield(future)
@@ -70,6 +78,11 @@ class GroupCommit:
             for item in group:
                 assert item.outcome is not None
                 ok, value = item.outcome
+                if ok and item.on_commit is not None:
+                    try:
+                        item.on_commit(value)
+                    except Exception:
+                        log.exception("after-commit step failed; the work itself is committed")
                 if item.future.done():  # the caller went away; the work is committed regardless
                     continue
                 if ok:
