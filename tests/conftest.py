@@ -28,3 +28,11 @@ def browser() -> Iterator[object]:
         b = p.chromium.launch(**launch_options())
         yield b
         b.close()
+
+
+@pytest.fixture(scope="module")
+def module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """One real server shared by a module's tests (for browser tests whose cases don't interfere)."""
+    running = start_server(tmp_path_factory.mktemp("server"))
+    yield running
+    running.stop()

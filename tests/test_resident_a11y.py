@@ -1,22 +1,18 @@
 """axe-core finds no violations on any screen of the resident app, at a phone's viewport, in both languages."""
 from __future__ import annotations
 
-from typing import Iterator
-
 import pytest
 
 from tests.resident_browser import Staff, fill_report, new_phone, open_site, submit_and_get_token, wait_case
 from tests.support.axe import violations
-from tests.support.server import RunningServer, start_server
+from tests.support.server import RunningServer
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    running = start_server(tmp_path_factory.mktemp("server"))
-    yield running
-    running.stop()
+def server(module_server: RunningServer) -> RunningServer:
+    return module_server
 
 
 def assert_clean(page, screen):

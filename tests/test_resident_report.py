@@ -3,23 +3,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Iterator
-
 import pytest
 
 from tests.resident_browser import (case_row, fill_report, has_gps, new_phone, open_site, stored_photo,
                                     submit_and_get_token, wait_case, wait_controlled, write_gps_jpeg)
 from tests.resident_support import jpeg_with_gps, minimal_pdf
-from tests.support.server import RunningServer, start_server
+from tests.support.server import RunningServer
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    running = start_server(tmp_path_factory.mktemp("server"))
-    yield running
-    running.stop()
+def server(module_server: RunningServer) -> RunningServer:
+    return module_server
 
 
 def test_report_with_photo_reaches_the_server_without_gps(browser, server, tmp_path):

@@ -8,16 +8,14 @@ import pytest
 
 from tests.resident_browser import (Staff, case_row, fill_report, new_phone, open_site, submit_and_get_token,
                                     wait_case)
-from tests.support.server import RunningServer, start_server
+from tests.support.server import RunningServer
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    running = start_server(tmp_path_factory.mktemp("server"))
-    yield running
-    running.stop()
+def server(module_server: RunningServer) -> RunningServer:
+    return module_server
 
 
 @pytest.fixture
