@@ -13,8 +13,8 @@ from server import settings
 from server.errors import EXCEPTION_HANDLERS
 from server.auth.origin import OriginCheckMiddleware
 from server.events import Hub
-from server.routes import (admin_reference, admin_sites, admin_users, auth, cases, events, health, photos, posters,
-                           pwa, qr, sites, staff_directory, staff_pages, static, stats, sync, sync_client, track)
+from server.routes import (admin_reference, admin_sites, admin_users, auth, cases, events, field, health, photos,
+                           posters, pwa, qr, sites, staff_directory, staff_pages, static, stats, sync, sync_client, track)
 from server.security import SecurityHeadersMiddleware
 from server.storage import Database
 from server.storage.group_commit import GroupCommit
@@ -24,7 +24,7 @@ def _routes() -> list[BaseRoute]:
     # pwa before sync_client: both answer /sync/client/…, and pwa's answer is compressed with a strong ETag.
     return [*health.routes, *auth.routes, *sites.routes, *qr.routes, *posters.routes, *sync.routes, *events.routes,
             *static.routes, *photos.routes, *track.routes, *pwa.routes, *sync_client.routes, *staff_pages.routes,
-            *staff_directory.routes, *admin_sites.routes, *admin_reference.routes, *admin_users.routes,
+            *field.routes, *staff_directory.routes, *admin_sites.routes, *admin_reference.routes, *admin_users.routes,
             *cases.routes, *stats.routes]
 
 

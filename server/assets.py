@@ -36,6 +36,14 @@ _NOT_SERVED = {"tools", "node_modules", "__pycache__"}
 # The large install icons are left out: the browser fetches them only when someone installs the app.
 PRECACHE_GLOBS = ("resident/**/*.js", "resident/**/*.css", "resident/**/*.svg", "resident/index.html",
                   "resident/manifest.webmanifest", "icons/icon-192.png", "icons/icon.svg")
+# What the field-staff app needs offline, precached by its own worker (scope /field/): its files and the few
+# modules it shares with the console and the resident app. Its worker script is not precached by itself.
+FIELD_PRECACHE_GLOBS = ("field/**/*.js", "field/**/*.css", "field/index.html", "field/manifest.webmanifest",
+                        "console/dom.js", "console/countdown.js", "console/timeline.js", "console/live.js",
+                        "console/i18n/*.js",
+                        "resident/lib/shrink.js", "resident/lib/validate.js", "icons/icon-192.png",
+                        "icons/icon.svg")
+_NOT_PRECACHED = {"field/sw.js"}
 
 
 # Whole-line comments: a line that is only a // comment, and a /* … */ block whose first and last lines hold
@@ -121,12 +129,16 @@ class AssetStore:
                 continue
         raise ValueError(path)
 
-    def precache(self) -> tuple[str, list[tuple[str, str]]]:
-        """The app version (a hash of every precached file) and each file's URL with its hash."""
+    def precache(self, globs: tuple[str, ...] = PRECACHE_GLOBS) -> tuple[str, list[tuple[str, str]]]:
+        """The app version (a hash of every precached file) and each file's URL with its hash.
+
+        ``globs`` names one app's files under ``pwa/`` (the resident app's by default, ``FIELD_PRECACHE_GLOBS``
+        for the field app); the sync client is always included."""
         pwa = self.mounts["/pwa/"].resolve()
         found: set[Path] = set()
-        for pattern in PRECACHE_GLOBS:
-            found.update(p.resolve() for p in pwa.glob(pattern) if p.is_file())
+        for pattern in globs:
+            found.update(p.resolve() for p in pwa.glob(pattern)
+                         if p.is_file() and p.relative_to(pwa).as_posix() not in _NOT_PRECACHED)
         found.update(p.resolve() for p in self.mounts["/sync/client/"].glob("*.js") if p.is_file())
         files = sorted((self.url_of(p), self.get(p).digest) for p in found
                        if not any(part in _NOT_SERVED for part in p.parts))

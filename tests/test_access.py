@@ -36,6 +36,10 @@ TABLE: dict[tuple[str, str], tuple[str, object, tuple[int, ...]]] = {
     ("MOUNT", "/static"): ("/static/page.css", None, ANY),
     ("GET", "/login"): ("/login", None, (200, 200, 303, 303, 303)),
     ("GET", "/console/"): ("/console/", None, (303, 303, 303, 200, 200)),
+    # The field app's shell is static and public: the app signs the phone in itself and must open offline.
+    ("GET", "/field/"): ("/field/", None, ANY),
+    ("GET", "/field/sw.js"): ("/field/sw.js", None, ANY),
+    ("GET", "/field/sw-precache.js"): ("/field/sw-precache.js", None, ANY),
     ("GET", "/pwa/{path:path}"): ("/pwa/console/main.js", None, ANY),
     ("GET", "/sync/client/{path:path}"): ("/sync/client/names.js", None, ANY),
     ("GET", "/sw.js"): ("/sw.js", None, ANY),

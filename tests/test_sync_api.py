@@ -166,3 +166,15 @@ async def test_a_field_phone_works_its_case_and_its_client_id_is_its_own(client:
     # Without the device token the same client id is not a resident's.
     for attempt in (await push(client, phone, [start]), await pull(client, phone)):
         assert attempt.status_code == 403 and attempt.json()["error"] == E.client_mismatch
+
+
+async def test_a_revoked_device_token_is_refused_not_taken_for_a_resident(client: httpx.AsyncClient) -> None:
+    phone = uuid.uuid4().hex
+    field = {"Authorization": f"Bearer {await device_token(client, 'field1')}"}
+    assert (await pull(client, phone, **field)).status_code == 200
+    assert (await client.post("/api/auth/logout", headers=field)).status_code == 200
+    # Its queued actions must wait for a new sign-in rather than be refused for good as a resident's.
+    note = {"mid": 1, "name": M.note, "args": {"id": str(uuid.uuid4()), "note_id": str(uuid.uuid4()), "text": "x"},
+            "hlc": "1795000002000-0000"}
+    for attempt in (await pull(client, phone, **field), await push(client, phone, [note], **field)):
+        assert attempt.status_code == 401 and attempt.json()["error"] == "unauthorized"

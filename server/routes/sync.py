@@ -43,6 +43,10 @@ def _client_id(value: Any) -> str:
 async def _actor(request: Request, client_id: str) -> Actor:
     staff = await staff_from_request(request)
     if staff is None:
+        # A device token that no longer resolves (signed out, revoked) is refused, not taken for a resident: a
+        # field phone's queued actions would otherwise be refused for good as a resident's, and its pulls answered.
+        if request.headers.get("authorization", "").lower().startswith("bearer "):
+            raise ApiError(401, "unauthorized", "设备登录已失效，请重新登录")
         return Actor(RESIDENT, client_id)
     return Actor(STAFF, client_id, user_id=staff.id, username=staff.username, role=staff.role, team=staff.team,
                  device_id=staff.device_id)

@@ -1,0 +1,140 @@
+// The field app's photo outbox, on the resident app's design (pwa/resident/lib/reports.js): a photo is shrunk
+// in the browser and saved in IndexedDB at once, so it survives no signal, a reload or a closed tab. The pump
+// uploads it (an upload key makes a retried upload harmless), then queues `case.photo` naming the photo id in
+// the sync client's outbox, and only then forgets the blob. The server never sees a case.photo for a photo it
+// lacks. A photo the server refuses for good (not an image, too large) stays listed with its reason.
+
+import { backoffDelay } from "/sync/client/index.js";
+import { result } from "/sync/client/idb.js";
+import { STORES, waitingPhotos } from "./store.js";
+
+const LOCK = "mashangban-field-photos";
+
+const randomKey = () =>
+  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+
+const withLock = (fn) => (navigator.locks?.request ? navigator.locks.request(LOCK, fn) : fn());
+
+/**
+ * @param {{client: object, db: object, token: () => string|null}} options sync client, app database, device token
+ */
+export function createPhotoOutbox({ client, db, token }) {
+  const target = new EventTarget();
+  let running = null;
+  let again = false;
+  let timer = null;
+  let failures = 0;
+
+  const changed = () => target.dispatchEvent(new Event("change"));
+  const save = (row) => db.write([STORES.photos], (tx) => result(tx.objectStore(STORES.photos).put(row)));
+  const forget = (key) => db.write([STORES.photos], (tx) => result(tx.objectStore(STORES.photos).delete(key)));
+
+  async function upload(row) {
+    let response;
+    try {
+      response = await fetch("/api/photos", {
+        method: "POST",
+        body: row.blob,
+        headers: {
+          "Content-Type": "image/jpeg", Authorization: `Bearer ${token()}`,
+          "X-Client-Id": await client.clientId(), "X-Upload-Key": row.key,
+        },
+      });
+    } catch {
+      return { outcome: "offline" };
+    }
+    const body = await response.json().catch(() => null);
+    if (response.status === 201 && body?.photo_id) return { outcome: "uploaded", photoId: body.photo_id };
+    if ([400, 413, 415].includes(response.status)) return { outcome: "refused", message: body?.message ?? "" };
+    return { outcome: "server" };
+  }
+
+  // Queue case.photo once: a crash after queueing and before forgetting the blob must not queue it twice.
+  async function queue(row) {
+    const pending = await client.pending({ caseId: row.case_id });
+    if (pending.some((m) => m.name === "case.photo" && m.args.photo_id === row.photo_id)) return;
+    await client.enqueue("case.photo", { id: row.case_id, photo_id: row.photo_id }, (current) =>
+      current && { ...current, photos: [...new Set([...(current.photos ?? []), row.photo_id])] });
+  }
+
+  async function pumpOnce() {
+    const rows = (await waitingPhotos(db)).sort((a, b) => a.at - b.at);
+    for (const row of rows) {
+      if (row.refused) continue;
+      if (!row.photo_id) {
+        const answer = await upload(row);
+        if (answer.outcome === "offline" || answer.outcome === "server") return answer.outcome;
+        if (answer.outcome === "refused") {
+          await save({ ...row, refused: answer.message || "refused" });
+          changed();
+          continue;
+        }
+        row.photo_id = answer.photoId;
+        await save(row);
+      }
+      await queue(row);
+      await forget(row.key);
+      changed();
+    }
+    return "done";
+  }
+
+  async function run() {
+    let outcome;
+    try {
+      outcome = await withLock(pumpOnce);
+    } catch {
+      outcome = "server";
+    }
+    changed();
+    clearTimeout(timer);
+    if (outcome === "done") {
+      failures = 0;
+      return;
+    }
+    failures += 1;
+    // Offline: the "online" event brings us back; a failing server is retried with backoff.
+    if (outcome === "server") timer = setTimeout(pump, backoffDelay(failures));
+  }
+
+  /** Upload what waits, one run at a time. */
+  function pump() {
+    if (running !== null) {
+      again = true;
+      return running;
+    }
+    running = run().finally(() => {
+      running = null;
+      if (again) {
+        again = false;
+        pump();
+      }
+    });
+    return running;
+  }
+
+  return Object.freeze({
+    pump,
+    start() {
+      window.addEventListener("online", pump);
+      pump();
+    },
+    stop() {
+      window.removeEventListener("online", pump);
+      clearTimeout(timer);
+    },
+    /** Keep a (shrunk) photo for case `caseId`; it is uploaded and attached as soon as the network allows. */
+    async add(caseId, blob) {
+      await save({ key: randomKey(), case_id: caseId, blob, photo_id: null, refused: null, at: Date.now() });
+      changed();
+      pump();
+    },
+    /** Drop a photo the server refused. */
+    async dismiss(key) {
+      await forget(key);
+      changed();
+    },
+    addEventListener: (type, fn) => target.addEventListener(type, fn),
+    removeEventListener: (type, fn) => target.removeEventListener(type, fn),
+  });
+}
