@@ -32,8 +32,9 @@ def open_site(context: BrowserContext, url: str, code: str = "BL-TX-001") -> Pag
 
 
 def wait_controlled(page: Page) -> None:
-    """Until the service worker controls the page (only then does it answer offline)."""
+    """Until the service worker controls the page (only then does it answer offline) and holds its data."""
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
+    page.wait_for_selector("html[data-offline-ready=true]", state="attached", timeout=15_000)
 
 
 def fill_report(page: Page, *, category: str = "facility", description: str = "天鑫路 3 号路灯不亮",

@@ -119,10 +119,16 @@ async function boot() {
   keepForOffline();
 }
 
+// Once the worker controls the page, fetch what this page showed through it, so the worker keeps a copy for
+// offline use; the page is marked data-offline-ready when that copy is in place.
 function keepForOffline() {
   if (!("serviceWorker" in navigator)) return;
-  const warm = () => Promise.all([...shown].map((url) => fetch(url).catch(() => null)));
-  if (navigator.serviceWorker.controller) return;
+  const ready = () => { document.documentElement.dataset.offlineReady = "true"; };
+  if (navigator.serviceWorker.controller) {
+    ready(); // this page's data already came through the worker, which kept it
+    return;
+  }
+  const warm = () => Promise.all([...shown].map((url) => fetch(url).catch(() => null))).then(ready);
   navigator.serviceWorker.addEventListener("controllerchange", warm, { once: true });
 }
 
