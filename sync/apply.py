@@ -2,7 +2,8 @@
 
 The caller opens ``Database.write()`` (BEGIN IMMEDIATE on the single writer) and passes its connection, so
 "read the watermark, apply, advance it" is one atomic step: two requests from one client cannot both pass the
-``last_mid`` check. Per mutation, in ``mid`` order:
+``last_mid`` check. The whole push then runs as plain synchronous code on that connection's own thread, in one
+trip (``server.storage.db.on_thread``), rather than one trip per statement. Per mutation, in ``mid`` order:
 
 - ``mid <= last_mid``: already done, answered ``duplicate`` and not looked at again;
 - a gap (the first new ``mid`` is not ``last_mid + 1``, or the new ones skip a number) raises :class:`GapError`
@@ -16,11 +17,13 @@ answers 503, and the client sends the same batch again).
 """
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiosqlite
 
+from server.storage.db import on_thread
 from sync import hlc as hlc_mod
 from sync import store
 from sync.actor import KIOSK, RESIDENT, Actor
@@ -116,7 +119,7 @@ def _mids(mutations: Any) -> list[int]:
 class _Batch:
     """One push in progress: the cases it touches, what it has decided, and what it will write."""
 
-    def __init__(self, conn: aiosqlite.Connection, actor: Actor, top: int, now_ms: int, options: Options,
+    def __init__(self, conn: sqlite3.Connection, actor: Actor, top: int, now_ms: int, options: Options,
                  last_hlc: str) -> None:
         self.conn, self.actor, self.now_ms, self.options = conn, actor, now_ms, options
         self.logged_actor = actor.log_entry()
@@ -149,30 +152,30 @@ class _Batch:
     def has_photo(self, case_id: str, photo_id: str) -> bool:
         return (case_id, photo_id) in self.photos
 
-    async def _remember(self, key: tuple[str, Any], lookup: Any) -> Any:
+    def _remember(self, key: tuple[str, Any], lookup: Any) -> Any:
         if key not in self._memo:
-            self._memo[key] = await lookup(self.conn, key[1])
+            self._memo[key] = lookup(self.conn, key[1])
         return self._memo[key]
 
-    async def site(self, code: str) -> dict[str, Any] | None:
-        return await self._remember(("site", code), store.active_site)
+    def site(self, code: str) -> dict[str, Any] | None:
+        return self._remember(("site", code), store.active_site)
 
-    async def category(self, code: str) -> dict[str, Any] | None:
-        return await self._remember(("category", code), store.active_category)
+    def category(self, code: str) -> dict[str, Any] | None:
+        return self._remember(("category", code), store.active_category)
 
-    async def team_exists(self, code: str) -> bool:
-        return await self._remember(("team", code), store.team_exists)
+    def team_exists(self, code: str) -> bool:
+        return self._remember(("team", code), store.team_exists)
 
-    async def user_exists(self, user_id: int) -> bool:
-        return await self._remember(("user", user_id), store.user_exists)
+    def user_exists(self, user_id: int) -> bool:
+        return self._remember(("user", user_id), store.user_exists)
 
-    async def next_number(self, day: str) -> int:
+    def next_number(self, day: str) -> int:
         if day not in self.counters:
-            self.counters[day] = await store.last_number(self.conn, day)
+            self.counters[day] = store.last_number(self.conn, day)
         self.counters[day] += 1
         return self.counters[day]
 
-    async def prefetch(self, mutations: list[dict[str, Any]]) -> None:
+    def prefetch(self, mutations: list[dict[str, Any]]) -> None:
         """Read every case, note and photo the batch names, in as few statements as possible."""
         ids, tokens, notes, photos, sites, categories = set(), set(), set(), set(), set(), set()
         for m in mutations:
@@ -194,18 +197,18 @@ class _Batch:
                 notes.add((ref, args["note_id"]))
             elif name == M.photo and isinstance(args.get("photo_id"), str):
                 photos.add((ref, args["photo_id"]))
-        for case in await store.load_cases(self.conn, sorted(ids), sorted(tokens)):
+        for case in store.load_cases(self.conn, sorted(ids), sorted(tokens)):
             self.cases[case["id"]] = case
             self.tokens.add(case["track_token"])
-        self.notes, self.photos = await store.existing_attachments(self.conn, sorted(notes), sorted(photos))
+        self.notes, self.photos = store.existing_attachments(self.conn, sorted(notes), sorted(photos))
         if sites or categories:
             day = local_day(self.now_ms)
-            found_sites, found_categories, self.counters[day] = await store.for_reports(
+            found_sites, found_categories, self.counters[day] = store.for_reports(
                 self.conn, sorted(sites), sorted(categories), day)
             self._memo.update({("site", code): found_sites.get(code) for code in sites})
             self._memo.update({("category", code): found_categories.get(code) for code in categories})
 
-    async def apply(self, m: dict[str, Any]) -> dict[str, Any]:
+    def apply(self, m: dict[str, Any]) -> dict[str, Any]:
         """Decide one mutation and stage its events; returns its result for the client."""
         mid, name = m["mid"], m.get("name")
         try:
@@ -216,7 +219,7 @@ class _Batch:
             stamp = hlc_mod.clamp(stamp, self.now_ms, self.options.max_drift_ms, self.last_hlc)
             self.last_hlc = max(self.last_hlc, stamp)
             args = validate(name, m.get("args"))
-            outcome = await decide(self, self.actor, name, args, stamp, self.now_ms, self.options.number_prefix)
+            outcome = decide(self, self.actor, name, args, stamp, self.now_ms, self.options.number_prefix)
         except Invalid as refused:
             self.ledger.append((self.actor.client_id, mid, _name(name), R.rejected, refused.code, None, None))
             return {"mid": mid, "status": R.rejected, "error": refused.code, "message": refused.message}
@@ -258,7 +261,13 @@ async def apply_push(conn: aiosqlite.Connection, actor: Actor, client_id: str, m
     if not isinstance(client_id, str) or not TOKEN.fullmatch(client_id) or client_id != actor.client_id:
         raise PushError("client_id 必须是 32 位小写十六进制字符")
     mids = _mids(mutations)
-    client, top = await store.client_and_top(conn, client_id)
+    # All the push's reads and writes in one trip to the writer's thread, not one trip per statement.
+    return await on_thread(conn, lambda writer: _apply(writer, actor, client_id, mutations, mids, now_ms, options))
+
+
+def _apply(conn: sqlite3.Connection, actor: Actor, client_id: str, mutations: list[dict[str, Any]],
+           mids: list[int], now_ms: int, options: Options) -> PushOutcome:
+    client, top = store.client_and_top(conn, client_id)
     if client is None:
         client = {"client_id": client_id, "kind": _client_kind(actor), "last_mid": 0, "last_hlc": "",
                   "user_id": actor.user_id if actor.is_staff else None,
@@ -271,11 +280,11 @@ async def apply_push(conn: aiosqlite.Connection, actor: Actor, client_id: str, m
     if new and [m["mid"] for m in new] != list(range(last_mid + 1, last_mid + 1 + len(new))):
         raise GapError(last_mid + 1)
     batch = _Batch(conn, actor, top, now_ms, options, client["last_hlc"])
-    await batch.prefetch(new)
+    batch.prefetch(new)
     for m in new:
-        results.append(await batch.apply(m))
+        results.append(batch.apply(m))
     client = {**client, "last_mid": last_mid + len(new), "last_hlc": str(batch.last_hlc) if new else client["last_hlc"]}
-    await store.save_batch(conn, client=client, cases=batch.dirty.values(), events=batch.events,
-                           notes=batch.new_notes, photos=batch.new_photos, mutations=batch.ledger,
-                           counters=batch.counters)
+    store.save_batch(conn, client=client, cases=batch.dirty.values(), events=batch.events,
+                     notes=batch.new_notes, photos=batch.new_photos, mutations=batch.ledger,
+                     counters=batch.counters)
     return PushOutcome(client["last_mid"], results, batch.seq, batch.events, batch.notices)

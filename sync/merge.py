@@ -46,11 +46,11 @@ class World(Protocol):
     def track_token_taken(self, token: str) -> bool: ...
     def has_note(self, case_id: str, note_id: str) -> bool: ...
     def has_photo(self, case_id: str, photo_id: str) -> bool: ...
-    async def site(self, code: str) -> dict[str, Any] | None: ...
-    async def category(self, code: str) -> dict[str, Any] | None: ...
-    async def team_exists(self, code: str) -> bool: ...
-    async def user_exists(self, user_id: int) -> bool: ...
-    async def next_number(self, day: str) -> int: ...
+    def site(self, code: str) -> dict[str, Any] | None: ...
+    def category(self, code: str) -> dict[str, Any] | None: ...
+    def team_exists(self, code: str) -> bool: ...
+    def user_exists(self, user_id: int) -> bool: ...
+    def next_number(self, day: str) -> int: ...
 
 
 def _ms(text: str) -> int:
@@ -63,7 +63,7 @@ def _same_report(case: dict[str, Any], client_id: str, args: dict[str, Any]) -> 
             and (case["contact_name"], case["contact_phone"]) == (contact.get("name"), contact.get("phone")))
 
 
-async def _create(world: World, actor: Actor, args: dict[str, Any], now_ms: int, prefix: str) -> Outcome:
+def _create(world: World, actor: Actor, args: dict[str, Any], now_ms: int, prefix: str) -> Outcome:
     existing = world.case(args["id"])
     if existing is not None:
         if _same_report(existing, actor.client_id, args):
@@ -77,17 +77,17 @@ async def _create(world: World, actor: Actor, args: dict[str, Any], now_ms: int,
     refused = rights.create_refusal(actor, args["site"])
     if refused:
         raise Invalid(*refused)
-    site = await world.site(args["site"])
+    site = world.site(args["site"])
     if site is None:
         raise Invalid(E.invalid_args, "站点不存在或已停用")
-    category = await world.category(args["category"])
+    category = world.category(args["category"])
     if category is None:
         raise Invalid(E.invalid_args, "诉求类别不存在或已停用")
     day = local_day(now_ms)
     priority = args["priority"] if actor.is_staff and args["priority"] else (
         PRIORITY.urgent if category["urgent"] else PRIORITY.normal)
     payload = {
-        "to": S.submitted, "number": case_number(prefix, day, await world.next_number(day)),
+        "to": S.submitted, "number": case_number(prefix, day, world.next_number(day)),
         "track_token": args["track_token"], "site": site["code"], "community": site["community"],
         "category": category["code"], "description": args["description"], "contact": args["contact"],
         "photos": args["photos"], "location": args["location"], "channel": channel,
@@ -99,17 +99,17 @@ async def _create(world: World, actor: Actor, args: dict[str, Any], now_ms: int,
     return Outcome(R.applied, [(M.create, payload)])
 
 
-async def _set(world: World, case: dict[str, Any], args: dict[str, Any], rev: str) -> Outcome:
+def _set(world: World, case: dict[str, Any], args: dict[str, Any], rev: str) -> Outcome:
     name, value = args["field"], args["value"]
     payload: dict[str, Any] = {"field": name, "value": value}
     if name == FIELD.category:
-        category = await world.category(value)
+        category = world.category(value)
         if category is None:
             raise Invalid(E.invalid_args, "诉求类别不存在或已停用")
         created = _ms(case["created_at"])
         payload["response_due"] = response_due(created, category["response_limit_minutes"])
         payload["resolution_due"] = resolution_due(created, category["resolution_limit_days"])
-    elif name == FIELD.assignee and value is not None and not await world.user_exists(value):
+    elif name == FIELD.assignee and value is not None and not world.user_exists(value):
         raise Invalid(E.invalid_args, "处置人不存在或已停用")
     current, current_rev = case[name], case[name + "_rev"]
     wins = rev > current_rev
@@ -128,13 +128,13 @@ def _stale(name: str, case: dict[str, Any], args: dict[str, Any]) -> Outcome:
                                             "args": details})])
 
 
-async def _moved(world: World, name: str, case: dict[str, Any], args: dict[str, Any], rev: str,
-                 at: str) -> dict[str, Any]:
+def _moved(world: World, name: str, case: dict[str, Any], args: dict[str, Any], rev: str,
+           at: str) -> dict[str, Any]:
     """The payload of a status move: the move itself plus what it records."""
     if name == M.dispatch:
-        if not await world.team_exists(args["team"]):
+        if not world.team_exists(args["team"]):
             raise Invalid(E.invalid_args, "处置队伍不存在或已停用")
-        if args["assignee"] is not None and not await world.user_exists(args["assignee"]):
+        if args["assignee"] is not None and not world.user_exists(args["assignee"]):
             raise Invalid(E.invalid_args, "处置人不存在或已停用")
         payload = {"team": args["team"]}
         # The assignee is a last-writer-wins field: a dispatch writes it only if newer than its last write, and
@@ -151,11 +151,11 @@ async def _moved(world: World, name: str, case: dict[str, Any], args: dict[str, 
     return {**{k: v for k, v in args.items() if k != "id"}, "at": at}
 
 
-async def decide(world: World, actor: Actor, name: str, args: dict[str, Any], hlc: Hlc, now_ms: int,
+def decide(world: World, actor: Actor, name: str, args: dict[str, Any], hlc: Hlc, now_ms: int,
                  prefix: str) -> Outcome:
     """What mutation ``name`` with valid ``args``, stamped ``hlc``, does now; raises ``Invalid`` to refuse it."""
     if name == M.create:
-        return await _create(world, actor, args, now_ms, prefix)
+        return _create(world, actor, args, now_ms, prefix)
     case = world.case(args["id"])
     if case is None:
         raise Invalid(E.not_found, "找不到该诉求")
@@ -164,7 +164,7 @@ async def decide(world: World, actor: Actor, name: str, args: dict[str, Any], hl
         raise Invalid(*refused)
     rev = revision(str(hlc), actor.client_id)
     if name == M.set:
-        return await _set(world, case, args, rev)
+        return _set(world, case, args, rev)
     if name == M.note and world.has_note(case["id"], args["note_id"]):
         return Outcome(R.duplicate)
     if name == M.photo and world.has_photo(case["id"], args["photo_id"]):
@@ -180,7 +180,7 @@ async def decide(world: World, actor: Actor, name: str, args: dict[str, Any], hl
     # An action's time is when the device says it happened (work done offline counts when it was done), but
     # never before the case existed.
     at = max(iso(hlc.ms), case["created_at"])
-    payload = await _moved(world, name, case, args, rev, at)
+    payload = _moved(world, name, case, args, rev, at)
     if name != M.extend:
         payload = {"from": status, "to": to, **payload}
     return Outcome(R.applied, [(name, payload)])

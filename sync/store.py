@@ -1,15 +1,15 @@
 """The SQL of the sync queue: clients, the mutation ledger, cases, notes, photos and the event log.
 
-Writes take the writer connection of an open ``Database.write()`` transaction; reads for pulling take the
+The engine's functions are plain synchronous calls on the writer's ``sqlite3`` connection, made on the writer's
+own thread inside an open ``Database.write()`` transaction (see ``sync.apply``); reads for pulling take the
 ``Database`` and run on its reader. Every function here is a thin mapping between rows and the dicts that the
 engine (``sync.apply``), the fold (``sync.fold``) and pull (``sync.pull``) work with.
 """
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any, Iterable, Sequence
-
-import aiosqlite
 
 from server.storage.db import Database, Row
 from sync.fold import CASE_FIELDS, JSON_FIELDS
@@ -57,56 +57,56 @@ def event_from_row(row: Row) -> dict[str, Any]:
 
 # --- the engine, inside one write transaction --------------------------------------------------------------
 
-async def client_and_top(conn: aiosqlite.Connection, client_id: str) -> tuple[dict[str, Any] | None, int]:
+def client_and_top(conn: sqlite3.Connection, client_id: str) -> tuple[dict[str, Any] | None, int]:
     """The client's row (None if it never pushed) and the highest ``seq`` ever given to an event."""
-    rows = await conn.execute_fetchall(
+    top, cid, kind, last_mid, last_hlc, user_id, site = conn.execute(
         "SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'events'), c.client_id, c.kind, c.last_mid,"
-        " c.last_hlc, c.user_id, c.site FROM (SELECT 1) LEFT JOIN clients c ON c.client_id = ?", (client_id,))
-    top, cid, kind, last_mid, last_hlc, user_id, site = next(iter(rows))
+        " c.last_hlc, c.user_id, c.site FROM (SELECT 1) LEFT JOIN clients c ON c.client_id = ?", (client_id,)
+    ).fetchone()
     client = None if cid is None else {"client_id": cid, "kind": kind, "last_mid": last_mid,
                                        "last_hlc": last_hlc, "user_id": user_id, "site": site}
     return client, top or 0
 
 
-async def load_cases(conn: aiosqlite.Connection, ids: Sequence[str], tokens: Sequence[str]) -> list[dict[str, Any]]:
+def load_cases(conn: sqlite3.Connection, ids: Sequence[str], tokens: Sequence[str]) -> list[dict[str, Any]]:
     """The cases with any of these ids or track tokens."""
     if not ids and not tokens:
         return []
-    rows = await conn.execute_fetchall(
+    rows = conn.execute(
         f"SELECT {_CASE_COLUMNS} FROM cases WHERE id IN ({_marks(len(ids))}) OR track_token IN ({_marks(len(tokens))})",
-        (*ids, *tokens))
+        (*ids, *tokens)).fetchall()
     return [case_from_row(r) for r in rows]
 
 
-async def existing_attachments(conn: aiosqlite.Connection, notes: Sequence[tuple[str, str]],
+def existing_attachments(conn: sqlite3.Connection, notes: Sequence[tuple[str, str]],
                                photos: Sequence[tuple[str, str]]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     """Which of these (case_id, note_id) and (case_id, photo_id) pairs are already in the sets."""
     found_notes: set[tuple[str, str]] = set()
     found_photos: set[tuple[str, str]] = set()
     if notes:
-        rows = await conn.execute_fetchall(
+        rows = conn.execute(
             f"SELECT case_id, note_id FROM case_notes WHERE (case_id, note_id) IN"
-            f" (VALUES {', '.join('(?, ?)' for _ in notes)})", [x for pair in notes for x in pair])
+            f" (VALUES {', '.join('(?, ?)' for _ in notes)})", [x for pair in notes for x in pair]).fetchall()
         found_notes = {(r[0], r[1]) for r in rows}
     if photos:
-        rows = await conn.execute_fetchall(
+        rows = conn.execute(
             f"SELECT case_id, photo_id FROM case_photos WHERE (case_id, photo_id) IN"
-            f" (VALUES {', '.join('(?, ?)' for _ in photos)})", [x for pair in photos for x in pair])
+            f" (VALUES {', '.join('(?, ?)' for _ in photos)})", [x for pair in photos for x in pair]).fetchall()
         found_photos = {(r[0], r[1]) for r in rows}
     return found_notes, found_photos
 
 
-async def for_reports(conn: aiosqlite.Connection, sites: Sequence[str], categories: Sequence[str], day: str
+def for_reports(conn: sqlite3.Connection, sites: Sequence[str], categories: Sequence[str], day: str
                       ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], int]:
     """What new reports need, in one statement: the active sites and categories among these codes, and the
     last case number given out on local ``day``."""
-    rows = await conn.execute_fetchall(
+    rows = conn.execute(
         "SELECT 'n', NULL, NULL, NULL, (SELECT last FROM case_counters WHERE day = ?), NULL, NULL"
         f" UNION ALL SELECT 's', code, community, default_team, NULL, NULL, NULL FROM sites"
         f" WHERE active = 1 AND code IN ({_marks(len(sites))})"
         " UNION ALL SELECT 'c', code, NULL, default_team, response_limit_minutes, resolution_limit_days, urgent"
         f" FROM categories WHERE active = 1 AND code IN ({_marks(len(categories))})",
-        (day, *sites, *categories))
+        (day, *sites, *categories)).fetchall()
     found_sites, found_categories, last = {}, {}, 0
     for kind, code, community, team, a, b, urgent in rows:
         if kind == "n":
@@ -119,70 +119,70 @@ async def for_reports(conn: aiosqlite.Connection, sites: Sequence[str], categori
     return found_sites, found_categories, last
 
 
-async def active_site(conn: aiosqlite.Connection, code: str) -> dict[str, Any] | None:
-    rows = await conn.execute_fetchall(
-        "SELECT code, community, default_team FROM sites WHERE code = ? AND active = 1", (code,))
-    return dict(rows[0]) if rows else None
+def active_site(conn: sqlite3.Connection, code: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        "SELECT code, community, default_team FROM sites WHERE code = ? AND active = 1", (code,)).fetchone()
+    return dict(row) if row is not None else None
 
 
-async def active_category(conn: aiosqlite.Connection, code: str) -> dict[str, Any] | None:
-    rows = await conn.execute_fetchall(
+def active_category(conn: sqlite3.Connection, code: str) -> dict[str, Any] | None:
+    row = conn.execute(
         "SELECT code, response_limit_minutes, resolution_limit_days, default_team, urgent FROM categories"
-        " WHERE code = ? AND active = 1", (code,))
-    return dict(rows[0]) if rows else None
+        " WHERE code = ? AND active = 1", (code,)).fetchone()
+    return dict(row) if row is not None else None
 
 
-async def team_exists(conn: aiosqlite.Connection, code: str) -> bool:
-    return bool(await conn.execute_fetchall("SELECT 1 FROM teams WHERE code = ? AND active = 1", (code,)))
+def team_exists(conn: sqlite3.Connection, code: str) -> bool:
+    return conn.execute("SELECT 1 FROM teams WHERE code = ? AND active = 1", (code,)).fetchone() is not None
 
 
-async def user_exists(conn: aiosqlite.Connection, user_id: int) -> bool:
-    return bool(await conn.execute_fetchall("SELECT 1 FROM users WHERE id = ? AND active = 1", (user_id,)))
+def user_exists(conn: sqlite3.Connection, user_id: int) -> bool:
+    return conn.execute("SELECT 1 FROM users WHERE id = ? AND active = 1", (user_id,)).fetchone() is not None
 
 
-async def last_number(conn: aiosqlite.Connection, day: str) -> int:
+def last_number(conn: sqlite3.Connection, day: str) -> int:
     """The last case number given out on local ``day`` (0 if none)."""
-    rows = await conn.execute_fetchall("SELECT last FROM case_counters WHERE day = ?", (day,))
-    return rows[0][0] if rows else 0
+    row = conn.execute("SELECT last FROM case_counters WHERE day = ?", (day,)).fetchone()
+    return row[0] if row is not None else 0
 
 
-async def save_batch(conn: aiosqlite.Connection, *, client: dict[str, Any], cases: Iterable[dict[str, Any]],
+def save_batch(conn: sqlite3.Connection, *, client: dict[str, Any], cases: Iterable[dict[str, Any]],
                      events: Sequence[dict[str, Any]], notes: Sequence[dict[str, Any]],
                      photos: Sequence[dict[str, Any]], mutations: Sequence[tuple[Any, ...]],
                      counters: dict[str, int]) -> None:
     """Write what one push decided; cases first, since events, notes and photos refer to them."""
-    await conn.execute(
+    conn.execute(
         "INSERT INTO clients(client_id, kind, last_mid, last_hlc, user_id, site) VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(client_id) DO UPDATE SET last_mid = excluded.last_mid, last_hlc = excluded.last_hlc",
         (client["client_id"], client["kind"], client["last_mid"], client["last_hlc"], client["user_id"],
          client["site"]))
     case_rows = [_case_params(c) for c in cases]
     if case_rows:
-        await conn.executemany(_UPSERT_CASE, case_rows)
+        conn.executemany(_UPSERT_CASE, case_rows)
     if events:
         actors: dict[int, str] = {}  # a push has one actor: encode it once, not once per event
-        await conn.executemany(
+        conn.executemany(
             f"INSERT INTO events({', '.join(_EVENT_COLUMNS)}) VALUES ({_marks(len(_EVENT_COLUMNS))})",
             [(e["seq"], e["case_id"], e["type"], actors.get(id(e["actor"])) or actors.setdefault(
                 id(e["actor"]), _dumps(e["actor"])), _dumps(e["payload"]), e["hlc"], e["client_id"], e["mid"],
               e["created_at"]) for e in events])
     if notes:
-        await conn.executemany(
+        conn.executemany(
             "INSERT OR IGNORE INTO case_notes(case_id, note_id, text, photos, author, public, hlc, client_id, seq)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(n["case_id"], n["note_id"], n["text"], _dumps(n["photos"]), _dumps(n["author"]), n["public"],
               n["hlc"], n["client_id"], n["seq"]) for n in notes])
     if photos:
-        await conn.executemany(
+        conn.executemany(
             "INSERT OR IGNORE INTO case_photos(case_id, photo_id, public, hlc, client_id, seq)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [(p["case_id"], p["photo_id"], p["public"], p["hlc"], p["client_id"], p["seq"]) for p in photos])
     if mutations:
-        await conn.executemany(
+        conn.executemany(
             "INSERT INTO mutations(client_id, mid, name, status, error, seq_from, seq_to)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)", mutations)
     if counters:
-        await conn.executemany(
+        conn.executemany(
             "INSERT INTO case_counters(day, last) VALUES (?, ?) ON CONFLICT(day) DO UPDATE SET last = excluded.last",
             list(counters.items()))
 

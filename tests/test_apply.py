@@ -257,7 +257,7 @@ async def test_an_hlc_far_ahead_is_clamped_to_the_servers_clock(db: Database) ->
 
 
 async def test_an_unexpected_failure_rolls_back_everything(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    async def broken(*args: Any, **kwargs: Any) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
     box = Outbox(resident())

@@ -100,7 +100,7 @@ async def test_a_gap_answers_409_with_the_expected_mid(app: Starlette, client: h
 
 async def test_a_transient_failure_answers_503_and_keeps_nothing(app: Starlette, client: httpx.AsyncClient,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    async def locked(*args: Any, **kwargs: Any) -> None:
+    def locked(*args: Any, **kwargs: Any) -> None:
         raise sqlite3.OperationalError("database is locked")
 
     me, batch = uuid.uuid4().hex, [report(1), report(2)]

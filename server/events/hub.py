@@ -166,12 +166,14 @@ class Hub:
         for event in events:
             check(event)  # all or nothing: a malformed batch reaches no stream
         too_slow: list[Subscription] = []
+        stamp = None  # one clock reading for the call: its events were committed together, and strftime is slow
         for event in events:
             if event["seq"] <= self.last_seq:
                 logger.warning("event %s published after %s: streams may skip it", event["seq"], self.last_seq)
             self.last_seq = max(self.last_seq, event["seq"])
             if event.get("created_at") is None:
-                event = {**event, "created_at": now_iso()}
+                stamp = stamp or now_iso()
+                event = {**event, "created_at": stamp}
             frames: dict[View, Frame] = {}
             for key in (_ALL, ("case_id", event.get("case_id")), ("team", event.get("team")),
                         ("site", event.get("site")), ("community", event.get("community"))):

@@ -12,11 +12,12 @@ import sqlite3
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterable
+from typing import Any, AsyncIterator, Callable, Iterable, TypeVar
 
 import aiosqlite
 
 Row = sqlite3.Row
+T = TypeVar("T")
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -123,6 +124,17 @@ class Database:
                 await conn.execute("INSERT INTO schema_migrations(version, name) VALUES (?, ?)", (version, name))
             applied.append(version)
         return applied
+
+
+async def on_thread(conn: aiosqlite.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run ``work(sqlite3_connection)`` on ``conn``'s own thread and return what it returns (or raise what it
+    raises).
+
+    Each ``await conn.execute(...)`` is a round trip to that thread and back, tens of microseconds; work that runs
+    many statements (a sync push) does them all in one trip instead. aiosqlite has no public call for this, so
+    this is the one place that uses its private ``_execute`` and ``_conn``; ``tests/test_db.py`` guards them.
+    """
+    return await conn._execute(lambda: work(conn._conn))
 
 
 def _split_sql(script: str) -> list[str]:
