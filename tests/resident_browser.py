@@ -32,8 +32,13 @@ def open_site(context: BrowserContext, url: str, code: str = "BL-TX-001") -> Pag
 
 
 def wait_controlled(page: Page) -> None:
-    """Until the service worker controls the page (only then does it answer offline) and holds its data."""
+    """Until the service worker controls the page (only then does it answer offline)."""
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
+
+
+def wait_offline_ready(page: Page) -> None:
+    """Until the resident app's worker controls the page and holds the site and categories it showed."""
+    wait_controlled(page)
     page.wait_for_selector("html[data-offline-ready=true]", state="attached", timeout=15_000)
 
 

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from tests.resident_browser import (case_row, fill_report, has_gps, new_phone, open_site, stored_photo,
-                                    submit_and_get_token, wait_case, wait_controlled, write_gps_jpeg)
+                                    submit_and_get_token, wait_case, wait_offline_ready, write_gps_jpeg)
 from tests.resident_support import jpeg_with_gps, minimal_pdf
 from tests.support.server import RunningServer
 
@@ -45,7 +45,7 @@ def test_report_with_photo_reaches_the_server_without_gps(browser, server, tmp_p
 def test_offline_report_survives_reload_and_is_sent_once(browser, server, tmp_path):
     context = new_phone(browser)
     page = open_site(context, server.url, "BL-LT-002")
-    wait_controlled(page)
+    wait_offline_ready(page)
     context.set_offline(True)
     page.reload()  # the cached shell, site and categories: the app opens with no network
     page.wait_for_selector("[data-action=category]")

@@ -9,7 +9,7 @@ import pytest
 
 from server.assets import ROOT, AssetStore
 from server.routes.sync_client import CLIENT_DIR
-from tests.resident_browser import fill_report, new_phone, open_site, submit_and_get_token, wait_case, wait_controlled
+from tests.resident_browser import fill_report, new_phone, open_site, submit_and_get_token, wait_case, wait_offline_ready
 from tests.support.server import demo_app, serve
 
 pytestmark = pytest.mark.browser
@@ -28,7 +28,7 @@ def test_update_waits_for_the_person_and_keeps_queued_reports(browser, tmp_path)
     with serve(app) as url:
         context = new_phone(browser)
         page = open_site(context, url)
-        wait_controlled(page)
+        wait_offline_ready(page)
         # The server cannot be reached for syncing: the report stays queued through the update.
         context.route("**/api/sync/**", lambda route: route.abort())
         fill_report(page, description="更新前保存、尚未提交的诉求")
