@@ -4,7 +4,7 @@
 // the sync client's outbox, and only then forgets the blob. The server never sees a case.photo for a photo it
 // lacks. A photo the server refuses for good (not an image, too large) stays listed with its reason.
 
-import { backoffDelay } from "/sync/client/index.js";
+import { createPump } from "/sync/client/index.js";
 import { result } from "/sync/client/idb.js";
 import { STORES, waitingPhotos } from "./store.js";
 
@@ -20,10 +20,6 @@ const withLock = (fn) => (navigator.locks?.request ? navigator.locks.request(LOC
  */
 export function createPhotoOutbox({ client, db, token }) {
   const target = new EventTarget();
-  let running = null;
-  let again = false;
-  let timer = null;
-  let failures = 0;
 
   const changed = () => target.dispatchEvent(new Event("change"));
   const save = (row) => db.write([STORES.photos], (tx) => result(tx.objectStore(STORES.photos).put(row)));
@@ -79,39 +75,8 @@ export function createPhotoOutbox({ client, db, token }) {
     return "done";
   }
 
-  async function run() {
-    let outcome;
-    try {
-      outcome = await withLock(pumpOnce);
-    } catch {
-      outcome = "server";
-    }
-    changed();
-    clearTimeout(timer);
-    if (outcome === "done") {
-      failures = 0;
-      return;
-    }
-    failures += 1;
-    // Offline: the "online" event brings us back; a failing server is retried with backoff.
-    if (outcome === "server") timer = setTimeout(pump, backoffDelay(failures));
-  }
-
-  /** Upload what waits, one run at a time. */
-  function pump() {
-    if (running !== null) {
-      again = true;
-      return running;
-    }
-    running = run().finally(() => {
-      running = null;
-      if (again) {
-        again = false;
-        pump();
-      }
-    });
-    return running;
-  }
+  // Upload waiting photos and attach each to its case, one pass at a time.
+  const { pump, stop: stopPump } = createPump(() => withLock(pumpOnce), changed);
 
   return Object.freeze({
     pump,
@@ -121,7 +86,7 @@ export function createPhotoOutbox({ client, db, token }) {
     },
     stop() {
       window.removeEventListener("online", pump);
-      clearTimeout(timer);
+      stopPump();
     },
     /** Keep a (shrunk) photo for case `caseId`; it is uploaded and attached as soon as the network allows. */
     async add(caseId, blob) {

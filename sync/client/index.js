@@ -10,6 +10,7 @@ import { createSyncer } from "./syncer.js";
 export { format as formatHlc, parse as parseHlc, receive as receiveHlc, tick as tickHlc } from "./hlc.js";
 export { SyncError } from "./transport.js";
 export { LOCK_NAME, backoffDelay } from "./syncer.js";
+export { createPump } from "./pump.js";
 export * from "./names.js";
 
 /**

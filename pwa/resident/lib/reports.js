@@ -9,7 +9,7 @@
 // notes to their own cases, not `case.photo`): a photo is never dropped, a report never stuck.
 // A photo the server refuses for good (not an image, too large) is the only one left out.
 
-import { backoffDelay, newCaseKeys } from "/sync/client/index.js";
+import { createPump, newCaseKeys } from "/sync/client/index.js";
 import { result } from "/sync/client/idb.js";
 import { PHOTOS_BY_CASE, STORES } from "./store.js";
 
@@ -32,10 +32,6 @@ function withLock(fn) {
  */
 export function createReports({ client, db }) {
   const target = new EventTarget();
-  let running = null;
-  let again = false;
-  let timer = null;
-  let failures = 0;
 
   function changed() {
     target.dispatchEvent(new Event("change"));
@@ -139,39 +135,8 @@ export function createReports({ client, db }) {
     return sendLatePhotos();
   }
 
-  async function run() {
-    let outcome;
-    try {
-      outcome = await withLock(pumpOnce);
-    } catch {
-      outcome = "server";
-    }
-    changed();
-    clearTimeout(timer);
-    if (outcome === "done") {
-      failures = 0;
-      return;
-    }
-    failures += 1;
-    // Offline: the "online" event brings us back; a server failure is retried with backoff.
-    if (outcome === "server") timer = setTimeout(pump, backoffDelay(failures));
-  }
-
-  /** Upload waiting photos and queue the reports whose photos are in (one run at a time). */
-  function pump() {
-    if (running !== null) {
-      again = true;
-      return running;
-    }
-    running = run().finally(() => {
-      running = null;
-      if (again) {
-        again = false;
-        pump();
-      }
-    });
-    return running;
-  }
+  // Upload waiting photos and queue the reports whose photos are in, one pass at a time.
+  const { pump } = createPump(() => withLock(pumpOnce), changed);
 
   /**
    * Save a new report with its (already shrunk) photos; it is queued as soon as its photos are uploaded.
