@@ -23,8 +23,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
+# The QR codes point at this server unless MASHANGBAN_BASE_URL names the public address.
 run: $(VENV)/.installed-run
-	$(BIN)/mashangban --db $(DB) serve --demo --host $(HOST) --port $(PORT)
+	MASHANGBAN_BASE_URL="$${MASHANGBAN_BASE_URL:-http://$(HOST):$(PORT)}" \
+	  $(BIN)/mashangban --db $(DB) serve --demo --host $(HOST) --port $(PORT)
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
