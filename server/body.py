@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -29,11 +30,17 @@ async def json_object(request: Request, max_bytes: int = 64 * 1024) -> dict[str,
     return data
 
 
-def string_field(data: dict[str, Any], name: str, *, required: bool = True, max_len: int = 200) -> str | None:
+def _given(data: dict[str, Any], name: str, required: bool) -> Any:
+    """The field's value; None when absent and optional; a 400 naming it when absent and required."""
     value = data.get(name)
+    if value is None and required:
+        raise ApiError(400, "invalid_args", f"缺少字段 {name}", field=name)
+    return value
+
+
+def string_field(data: dict[str, Any], name: str, *, required: bool = True, max_len: int = 200) -> str | None:
+    value = _given(data, name, required)
     if value is None:
-        if required:
-            raise ApiError(400, "invalid_args", f"缺少字段 {name}", field=name)
         return None
     if not isinstance(value, str):
         raise ApiError(400, "invalid_args", f"字段 {name} 应为文本", field=name)
@@ -42,12 +49,35 @@ def string_field(data: dict[str, Any], name: str, *, required: bool = True, max_
     return value
 
 
+def text_field(data: dict[str, Any], name: str, *, required: bool = True, max_len: int = 200) -> str | None:
+    """Text with surrounding blanks removed, which may not be blank."""
+    value = string_field(data, name, required=required, max_len=max_len)
+    if value is None:
+        return None
+    if not value.strip():
+        raise ApiError(400, "invalid_args", f"字段 {name} 不能为空", field=name)
+    return value.strip()
+
+
+def choice_field(data: dict[str, Any], name: str, choices: tuple[str, ...], *, required: bool = True) -> str | None:
+    value = string_field(data, name, required=required, max_len=max(map(len, choices)))
+    if value is not None and value not in choices:
+        raise ApiError(400, "invalid_args", f"字段 {name} 应为 {', '.join(choices)} 之一", field=name)
+    return value
+
+
+def code_field(data: dict[str, Any], pattern: re.Pattern[str], rule: str) -> str:
+    """A new record's code, matching ``pattern``; ``rule`` says in Chinese what a code may look like."""
+    code = string_field(data, "code", max_len=32) or ""
+    if not pattern.match(code):
+        raise ApiError(400, "invalid_args", f"编号“{code}”无效：{rule}", field="code")
+    return code
+
+
 def int_field(data: dict[str, Any], name: str, *, required: bool = True, minimum: int | None = None,
               maximum: int | None = None) -> int | None:
-    value = data.get(name)
+    value = _given(data, name, required)
     if value is None:
-        if required:
-            raise ApiError(400, "invalid_args", f"缺少字段 {name}", field=name)
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise ApiError(400, "invalid_args", f"字段 {name} 应为整数", field=name)
@@ -57,10 +87,8 @@ def int_field(data: dict[str, Any], name: str, *, required: bool = True, minimum
 
 
 def bool_field(data: dict[str, Any], name: str, *, required: bool = True) -> bool | None:
-    value = data.get(name)
+    value = _given(data, name, required)
     if value is None:
-        if required:
-            raise ApiError(400, "invalid_args", f"缺少字段 {name}", field=name)
         return None
     if not isinstance(value, bool):
         raise ApiError(400, "invalid_args", f"字段 {name} 应为 true 或 false", field=name)

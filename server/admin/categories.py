@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from server.body import bool_field, int_field, only_fields, string_field
+from server.body import bool_field, choice_field, code_field, int_field, only_fields, string_field, text_field
 from server.errors import ApiError
 from server.storage import Database, reference
 
@@ -22,20 +22,17 @@ def parse(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     only_fields(data, ("code", *EDITABLE) if creating else EDITABLE)
     row: dict[str, Any] = {}
     if creating:
-        code = string_field(data, "code", max_len=32) or ""
-        if not CODE_RE.match(code):
-            raise ApiError(400, "invalid_args", "分类编号只能用小写字母、数字和下划线，以字母开头，2–32 个字符", field="code")
-        row["code"] = code
-    for name, max_len in (("name_zh", 40), ("name_en", 60), ("icon", 32)):
-        value = string_field(data, name, required=creating and name != "icon", max_len=max_len)
+        row["code"] = code_field(data, CODE_RE,
+                                 "只能用小写字母、数字和下划线，以字母开头，2–32 个字符")
+    for name, max_len in (("name_zh", 40), ("name_en", 60)):
+        value = text_field(data, name, required=creating, max_len=max_len)
         if value is not None:
-            if name != "icon" and not value.strip():
-                raise ApiError(400, "invalid_args", f"字段 {name} 不能为空", field=name)
-            row[name] = value.strip()
-    kind = string_field(data, "kind", required=creating, max_len=20)
+            row[name] = value
+    icon = string_field(data, "icon", required=False, max_len=32)
+    if icon is not None:
+        row["icon"] = icon.strip()
+    kind = choice_field(data, "kind", KINDS, required=creating)
     if kind is not None:
-        if kind not in KINDS:
-            raise ApiError(400, "invalid_args", f"类型应为 {', '.join(KINDS)} 之一", field="kind")
         row["kind"] = kind
     for name, top in (("response_limit_minutes", MAX_RESPONSE_MINUTES), ("resolution_limit_days", MAX_RESOLUTION_DAYS)):
         value = int_field(data, name, required=creating, minimum=1, maximum=top)

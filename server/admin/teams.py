@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from server.body import bool_field, only_fields, string_field
+from server.body import bool_field, choice_field, code_field, only_fields, string_field, text_field
 from server.errors import ApiError
 from server.storage import Database, reference
 
@@ -16,19 +16,12 @@ def parse(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     only_fields(data, ("code", *EDITABLE) if creating else EDITABLE)
     row: dict[str, Any] = {}
     if creating:
-        code = string_field(data, "code", max_len=32) or ""
-        if not CODE_RE.match(code):
-            raise ApiError(400, "invalid_args", "队伍编号只能用大写字母、数字和连字符，2–32 个字符", field="code")
-        row["code"] = code
-    name = string_field(data, "name", required=creating, max_len=60)
+        row["code"] = code_field(data, CODE_RE, "只能用大写字母、数字和连字符，2–32 个字符")
+    name = text_field(data, "name", required=creating, max_len=60)
     if name is not None:
-        if not name.strip():
-            raise ApiError(400, "invalid_args", "队伍名称不能为空", field="name")
-        row["name"] = name.strip()
-    kind = string_field(data, "kind", required=creating, max_len=20)
+        row["name"] = name
+    kind = choice_field(data, "kind", reference.TEAM_KINDS, required=creating)
     if kind is not None:
-        if kind not in reference.TEAM_KINDS:
-            raise ApiError(400, "invalid_args", f"类型应为 {', '.join(reference.TEAM_KINDS)} 之一", field="kind")
         row["kind"] = kind
     if "community" in data:
         row["community"] = (string_field(data, "community", required=False, max_len=60) or "").strip() or None

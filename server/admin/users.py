@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from server.body import bool_field, only_fields, string_field
+from server.body import bool_field, choice_field, only_fields, string_field, text_field
 from server.errors import ApiError
 from server.passwords import hash_password
 from server.storage import Database, reference, users
@@ -28,18 +28,14 @@ def _password(data: dict[str, Any]) -> str:
 
 def _role_and_team(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     row: dict[str, Any] = {}
-    role = string_field(data, "role", required=creating, max_len=20)
+    role = choice_field(data, "role", users.ROLES, required=creating)
     if role is not None:
-        if role not in users.ROLES:
-            raise ApiError(400, "invalid_args", f"角色应为 {', '.join(users.ROLES)} 之一", field="role")
         row["role"] = role
     if "team" in data:
         row["team"] = string_field(data, "team", required=False, max_len=32) or None
-    name = string_field(data, "display_name", required=creating, max_len=60)
+    name = text_field(data, "display_name", required=creating, max_len=60)
     if name is not None:
-        if not name.strip():
-            raise ApiError(400, "invalid_args", "显示名称不能为空", field="display_name")
-        row["display_name"] = name.strip()
+        row["display_name"] = name
     return row
 
 
