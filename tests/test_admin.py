@@ -94,3 +94,34 @@ async def test_users_add_disable_and_reset_password(tmp_path: Path) -> None:
             assert (await admin.patch("/api/admin/users/admin", json={"role": "field"})).status_code == 409
             staff = (await admin.get("/api/staff?team=TX-WG")).json()["staff"]
             assert {s["username"] for s in staff} == {"field1", "field3"} and all(s["id"] for s in staff)
+
+
+async def test_bad_codes_choices_and_blank_names_are_refused_and_change_nothing(tmp_path: Path) -> None:
+    async with running_app(tmp_path) as app:
+        async with signed_in(app, "admin") as admin:
+            teams = (await admin.get("/api/admin/teams")).json()
+            categories = (await admin.get("/api/admin/categories")).json()
+            users = (await admin.get("/api/admin/users")).json()
+            refusals = [
+                ("/api/admin/teams", {"code": "bad code", "name": "新队", "kind": "grid"}, "code"),
+                ("/api/admin/teams", {"code": "BL-NEW", "name": "   ", "kind": "grid"}, "name"),
+                ("/api/admin/teams", {"code": "BL-NEW", "name": "新队", "kind": "army"}, "kind"),
+                ("/api/admin/categories", {"code": "Bad", "name_zh": "新", "name_en": "New", "kind": "help",
+                                           "response_limit_minutes": 10, "resolution_limit_days": 5}, "code"),
+                ("/api/admin/categories", {"code": "fresh", "name_zh": " ", "name_en": "New", "kind": "help",
+                                           "response_limit_minutes": 10, "resolution_limit_days": 5}, "name_zh"),
+                ("/api/admin/categories", {"code": "fresh", "name_zh": "新", "name_en": "New", "kind": "whim",
+                                           "response_limit_minutes": 10, "resolution_limit_days": 5}, "kind"),
+                ("/api/admin/users", {"username": "wang", "display_name": "王", "role": "boss",
+                                      "password": "long-enough-1"}, "role"),
+                ("/api/admin/users", {"username": "wang", "display_name": "  ", "role": "field",
+                                      "password": "long-enough-1"}, "display_name"),
+            ]
+            for path, body, field in refusals:
+                r = await admin.post(path, json=body)
+                assert r.status_code == 400, (path, body)
+                assert r.json()["error"] == "invalid_args" and r.json()["field"] == field, r.json()
+                assert r.json()["message"], r.json()
+            assert (await admin.get("/api/admin/teams")).json() == teams
+            assert (await admin.get("/api/admin/categories")).json() == categories
+            assert (await admin.get("/api/admin/users")).json() == users
