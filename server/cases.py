@@ -23,6 +23,7 @@ from sync.dates import CHINA
 from sync.lifecycle import next_status
 from sync.names import STATUSES, M
 from sync.rights import refusal
+from sync.views import hides_caller
 
 SEES_ALL = ("dispatcher", "admin")
 MAX_PAGE_SIZE = 200
@@ -104,6 +105,7 @@ def summary(row: Mapping[str, Any], now: datetime, warn_fraction: float) -> dict
         "extended": row["extended_until"] is not None, "accepted_at": row["accepted_at"],
         "resolved_at": row["resolved_at"], "closed_at": row["closed_at"], "rating": row["rating"],
         "rework_count": row["rework_count"], "duplicate_of": row["duplicate_of"], "seq": row["updated_seq"],
+        "confidential": bool(row["confidential"]), "callback": bool(row["callback"]),
         "deadline": deadline.as_json(now) if deadline else None,
         "overdue": bool(deadline and deadline.state(now) == "overdue"),
     }
@@ -139,9 +141,12 @@ def allowed_actions(staff: StaffUser, row: Mapping[str, Any]) -> list[str]:
             if next_status(name, row["status"]) is not None and refusal(actor, name, case) is None]
 
 
-def timeline_entry(row: Mapping[str, Any]) -> dict[str, Any]:
-    """One event of the audit trail: who did what, when, from which device — conflicts included."""
+def timeline_entry(row: Mapping[str, Any], hide_caller: bool = False) -> dict[str, Any]:
+    """One event of the audit trail: who did what, when, from which device — conflicts included. ``hide_caller``
+    leaves out the contact that a creation carries (a confidential case seen by field staff)."""
     payload = {k: v for k, v in json.loads(row["payload"]).items() if k not in HIDDEN_PAYLOAD_KEYS}
+    if hide_caller and "contact" in payload:
+        payload["contact"] = None
     return {"seq": row["seq"], "type": row["type"], "at": payload.get("at") or row["created_at"],
             "recorded_at": row["created_at"], "hlc": row["hlc"], "client_id": row["client_id"], "mid": row["mid"],
             "actor": _actor(row["actor"], row["device_name"], row["client_kind"]), "payload": payload,
@@ -156,8 +161,9 @@ async def case_detail(db: Database, config: Config, staff: StaffUser, case_id: s
         raise ApiError(403, "forbidden", "该案件没有派给您或您的队伍")
     now = datetime.now(timezone.utc)
     case = summary(row, now, config.deadline_warn_fraction)
+    hidden = hides_caller(staff.role, bool(row["confidential"]))
     case.update(
-        contact={"name": row["contact_name"], "phone": row["contact_phone"]},
+        contact=None if hidden else {"name": row["contact_name"], "phone": row["contact_phone"]},
         location=json.loads(row["location"]) if row["location"] else None,
         resolution=row["resolution"], reject_reason=row["reject_reason"], rating_comment=row["rating_comment"],
         resolution_due_original=row["resolution_due_original"], actions=allowed_actions(staff, row),
@@ -170,7 +176,7 @@ async def case_detail(db: Database, config: Config, staff: StaffUser, case_id: s
     notes = [{"id": n["note_id"], "text": n["text"], "photos": json.loads(n["photos"]), "public": bool(n["public"]),
               "author": json.loads(n["author"]), "hlc": n["hlc"], "seq": n["seq"]}
              for n in await case_reads.case_notes(db, case_id)]
-    timeline = [timeline_entry(e) for e in await case_reads.case_events(db, case_id)]
+    timeline = [timeline_entry(e, hidden) for e in await case_reads.case_events(db, case_id)]
     merged = [{"id": m["id"], "number": m["number"]} for m in await case_reads.merged_into_this(db, case_id)]
     return {"case": case, "photos": photos, "notes": notes, "timeline": timeline, "merged": merged,
             "now": iso(now)}

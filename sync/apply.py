@@ -26,7 +26,7 @@ import aiosqlite
 from server.storage.db import on_thread
 from sync import hlc as hlc_mod
 from sync import store
-from sync.actor import KIOSK, RESIDENT, Actor
+from sync.actor import INTEGRATION, KIOSK, RESIDENT, Actor
 from sync.args import TOKEN, Invalid, validate
 from sync.dates import iso, local_day
 from sync.fold import attachments, fold
@@ -87,6 +87,8 @@ def _client_kind(actor: Actor) -> str:
         return KIND.resident
     if actor.kind == KIOSK:
         return KIND.kiosk
+    if actor.kind == INTEGRATION:
+        return KIND.integration
     return KIND.field if actor.role == ROLE.field else KIND.console
 
 
@@ -263,6 +265,21 @@ async def apply_push(conn: aiosqlite.Connection, actor: Actor, client_id: str, m
     mids = _mids(mutations)
     # All the push's reads and writes in one trip to the writer's thread, not one trip per statement.
     return await on_thread(conn, lambda writer: _apply(writer, actor, client_id, mutations, mids, now_ms, options))
+
+
+async def apply_next(conn: aiosqlite.Connection, actor: Actor, mutations: list[dict[str, Any]], now_ms: int,
+                     options: Options = Options()) -> PushOutcome:
+    """Apply ``mutations`` (``{name, args, hlc}``, no ``mid``) from a client that keeps no outbox of its own: an
+    Open311 API key, the 12345 import. They are numbered after the client's watermark inside the caller's write
+    transaction, so nothing else can take those numbers; otherwise this is :func:`apply_push`."""
+
+    def run(writer: sqlite3.Connection) -> PushOutcome:
+        client, _ = store.client_and_top(writer, actor.client_id)
+        first = client["last_mid"] + 1 if client is not None else 1
+        numbered = [{**m, "mid": first + i} for i, m in enumerate(mutations)]
+        return _apply(writer, actor, actor.client_id, numbered, [m["mid"] for m in numbered], now_ms, options)
+
+    return await on_thread(conn, run)
 
 
 def _apply(conn: sqlite3.Connection, actor: Actor, client_id: str, mutations: list[dict[str, Any]],

@@ -8,7 +8,8 @@ first) is *stale*: the engine records it as a conflict event and leaves the stat
 Mutations that do not move the status:
 - ``case.note``, ``case.photo`` and ``case.set`` are accepted in every status, closed ones included: notes and
   photos are append-only sets and scalar fields are last-writer-wins registers, and both only merge the same way
-  in any order if no status can refuse them.
+  in any order if no status can refuse them. ``case.transfer`` (the hotline's 转办) is a record of what the
+  hotline did, which our status cannot refuse either.
 - ``case.extend`` moves the resolution deadline, so it only makes sense while the resolution clock runs
   (accepted, dispatched, in progress); elsewhere it is stale.
 """
@@ -37,6 +38,7 @@ IN_PLACE: dict[str, frozenset[str]] = {
     M.note: frozenset(S.__dict__.values()),
     M.photo: frozenset(S.__dict__.values()),
     M.set: frozenset(S.__dict__.values()),
+    M.transfer: frozenset(S.__dict__.values()),
     M.extend: RUNNING,
 }
 

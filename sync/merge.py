@@ -83,8 +83,19 @@ def _create(world: World, actor: Actor, args: dict[str, Any], now_ms: int, prefi
     category = world.category(args["category"])
     if category is None:
         raise Invalid(E.invalid_args, "诉求类别不存在或已停用")
-    day = local_day(now_ms)
-    priority = args["priority"] if actor.is_staff and args["priority"] else (
+    intake = rights.records_intake(actor)
+    # An appeal taken elsewhere (a call to the hotline) was made when the caller made it: its number, its
+    # resolution clock and the statistics count from then. The response clock still runs from now, when it
+    # reached us. The hotline's own deadline (办结时限) replaces the category's.
+    submitted_ms = _ms(args["submitted_at"]) if intake and args["submitted_at"] else now_ms
+    if submitted_ms > now_ms:
+        raise Invalid(E.invalid_args, "受理时间不能晚于当前时间")
+    due = args["resolution_due"] if intake and args["resolution_due"] else resolution_due(
+        submitted_ms, category["resolution_limit_days"])
+    if due < iso(submitted_ms):
+        raise Invalid(E.invalid_args, "办结时限不能早于受理时间")
+    day = local_day(submitted_ms)
+    priority = args["priority"] if intake and args["priority"] else (
         PRIORITY.urgent if category["urgent"] else PRIORITY.normal)
     payload = {
         "to": S.submitted, "number": case_number(prefix, day, world.next_number(day)),
@@ -92,9 +103,9 @@ def _create(world: World, actor: Actor, args: dict[str, Any], now_ms: int, prefi
         "category": category["code"], "description": args["description"], "contact": args["contact"],
         "photos": args["photos"], "location": args["location"], "channel": channel,
         "team": category["default_team"] or site["default_team"], "priority": priority,
-        "response_due": response_due(now_ms, category["response_limit_minutes"]),
-        "resolution_due": resolution_due(now_ms, category["resolution_limit_days"]),
-        "created_at": iso(now_ms),
+        "response_due": response_due(now_ms, category["response_limit_minutes"]), "resolution_due": due,
+        "created_at": iso(submitted_ms),
+        "confidential": intake and args["confidential"], "callback": intake and args["callback"],
     }
     return Outcome(R.applied, [(M.create, payload)])
 
@@ -173,7 +184,7 @@ def decide(world: World, actor: Actor, name: str, args: dict[str, Any], hlc: Hlc
     to = next_status(name, status, args.get("rating"))
     if to is None:
         return _stale(name, case, args)
-    if name in (M.note, M.photo):
+    if name in (M.note, M.photo, M.transfer):  # records: their payload is what was sent (a 转办 keeps its own time)
         return Outcome(R.applied, [(name, {k: v for k, v in args.items() if k != "id"})])
     if name == M.extend and args["until"] <= (case["extended_until"] or case["resolution_due"]):
         raise Invalid(E.invalid_args, "延期时间必须晚于当前办理期限")

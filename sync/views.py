@@ -6,21 +6,23 @@ priority, internal notes and photos, conflicts, and each scalar field's revision
 own, so a shared kiosk never shows one person's phone number to the next), no assignee or priority, only the
 notes and photos it added itself plus the photos of the resolution, and of the log only the steps of the case,
 with the texts meant for the reporter (the resolution, the reason for a rejection or withdrawal).
-Only the client that created a case receives its ``track_token``.
+Only the client that created a case receives its ``track_token``. The caller of a confidential case (是否保密, from
+the 12345 hotline) is shown to dispatchers and admins only: field staff see neither its contact nor the contact in
+its creation event.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from sync.actor import KIOSK, RESIDENT, Actor
-from sync.names import CONFLICT, FIELD, SCALAR_FIELDS, M
+from sync.names import CONFLICT, FIELD, ROLE, SCALAR_FIELDS, M
 
 _RESIDENT_CASE = (
     "id", "number", "site", "community", "category", "description", "location", "channel", "status", "team",
     "response_due", "resolution_due", "extended_until", "accepted_at", "resolved_at", "closed_at", "resolution",
     "reject_reason", "rating", "rating_comment", "rework_count", "duplicate_of", "created_at", "updated_seq",
 )
-_STAFF_CASE = (*_RESIDENT_CASE, "assignee", "priority")
+_STAFF_CASE = (*_RESIDENT_CASE, "assignee", "priority", "confidential", "callback")
 
 _MOVE = ("from", "to", "at")
 # Event type → payload keys a resident sees; types not listed are not shown to residents at all.
@@ -33,6 +35,12 @@ _RESIDENT_PAYLOAD: dict[str, tuple[str, ...]] = {
     M.close: _MOVE, M.note: ("note_id", "text", "photos"), M.photo: ("photo_id",), M.set: ("field", "value"),
 }
 _PUBLIC_FIELDS = frozenset({FIELD.category, FIELD.location})
+
+
+def hides_caller(role: str | None, confidential: bool) -> bool:
+    """Whether the caller of a case must be hidden from a viewer in ``role``: a confidential case (是否保密) shows
+    its caller to dispatchers and admins only."""
+    return confidential and role not in (ROLE.admin, ROLE.dispatcher)
 
 
 def case_view(viewer: Actor, case: dict[str, Any], notes: list[dict[str, Any]],
@@ -49,7 +57,8 @@ def case_view(viewer: Actor, case: dict[str, Any], notes: list[dict[str, Any]],
         for n in notes if staff or n["public"]]
     if staff:
         view["contact"] = ({"name": case["contact_name"], "phone": case["contact_phone"]}
-                           if case["contact_name"] or case["contact_phone"] else None)
+                           if (case["contact_name"] or case["contact_phone"])
+                           and not hides_caller(viewer.role, bool(case["confidential"])) else None)
         view["revs"] = {f: case[f + "_rev"] for f in SCALAR_FIELDS}
     return view
 
@@ -57,8 +66,11 @@ def case_view(viewer: Actor, case: dict[str, Any], notes: list[dict[str, Any]],
 def event_view(viewer: Actor, event: dict[str, Any]) -> dict[str, Any] | None:
     """What ``viewer`` sees of ``event``, or None if it is not for them."""
     if viewer.is_staff:
-        return {k: event[k] for k in ("seq", "type", "case_id", "hlc", "client_id", "mid", "actor", "payload",
-                                      "created_at")}
+        shown = {k: event[k] for k in ("seq", "type", "case_id", "hlc", "client_id", "mid", "actor", "payload",
+                                       "created_at")}
+        if event["type"] == M.create and hides_caller(viewer.role, bool(event["payload"].get("confidential"))):
+            shown["payload"] = {**event["payload"], "contact": None}
+        return shown
     kind, payload = event["type"], event["payload"]
     keys = _RESIDENT_PAYLOAD.get(kind)
     if keys is None or kind == CONFLICT:
