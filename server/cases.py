@@ -17,6 +17,7 @@ from server.errors import ApiError
 from server.settings import Config
 from server.storage import Database
 from server.storage import case_reads
+from server.storage import open311 as open311_store
 from server.storage.case_reads import CaseFilter
 from sync.actor import STAFF, Actor
 from sync.dates import CHINA
@@ -178,5 +179,8 @@ async def case_detail(db: Database, config: Config, staff: StaffUser, case_id: s
              for n in await case_reads.case_notes(db, case_id)]
     timeline = [timeline_entry(e, hidden) for e in await case_reads.case_events(db, case_id)]
     merged = [{"id": m["id"], "number": m["number"]} for m in await case_reads.merged_into_this(db, case_id)]
-    return {"case": case, "photos": photos, "notes": notes, "timeline": timeline, "merged": merged,
-            "now": iso(now)}
+    detail = {"case": case, "photos": photos, "notes": notes, "timeline": timeline, "merged": merged, "now": iso(now)}
+    posted = await open311_store.staff_details(db, case_id)
+    if posted is not None:  # what an Open311 client sent beyond the case: its key, media, address, e-mail
+        detail["open311"] = dict(posted)
+    return detail

@@ -134,6 +134,26 @@ def cmd_user(args: argparse.Namespace, config: settings.Config) -> int:
     return 0
 
 
+def cmd_apikey(args: argparse.Namespace, config: settings.Config) -> int:
+    from server.open311 import keys
+
+    if args.apikey_cmd == "add":
+        key = _run(lambda db: keys.issue(db, args.name, args.site), args, config)
+        print(f"已签发 Open311 API 密钥“{args.name}”（无 address_id 的请求登记到站点 {args.site}）。")
+        print("密钥只显示这一次，请妥善保存 (shown once, keep it safe):")
+        print(key)
+    elif args.apikey_cmd == "list":
+        rows = _run(keys.listing, args, config)
+        for r in rows:
+            state = f"已吊销 {r['revoked_at']}" if r["revoked_at"] else "有效"
+            print(f"{r['name']}\t{r['site']}\t签发 {r['created_at']}\t最近使用 {r['last_used_at'] or '—'}\t{state}")
+        print(f"共 {len(rows)} 个密钥", file=sys.stderr)
+    elif args.apikey_cmd == "revoke":
+        _run(lambda db: keys.revoke(db, args.name), args, config)
+        print(f"已吊销 API 密钥“{args.name}”")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mashangban", description="码上办：群众诉求服务站点")
     p.add_argument("--db", help="SQLite 数据库路径 (default: $MASHANGBAN_DB)")
@@ -187,6 +207,17 @@ def build_parser() -> argparse.ArgumentParser:
     udis = uss.add_parser("disable", help="停用用户并吊销其登录和设备")
     udis.add_argument("username")
     us.set_defaults(func=cmd_user)
+
+    ak = sub.add_parser("apikey", help="管理 Open311 API 密钥 manage Open311 API keys")
+    ak.add_argument("--db", help=argparse.SUPPRESS, default=argparse.SUPPRESS)
+    aks = ak.add_subparsers(dest="apikey_cmd", required=True)
+    akadd = aks.add_parser("add", help="签发密钥（只显示一次）")
+    akadd.add_argument("name", help="使用该密钥的应用或单位名称")
+    akadd.add_argument("--site", required=True, help="未带 address_id 的请求登记到的站点编号")
+    aks.add_parser("list", help="列出密钥")
+    akrev = aks.add_parser("revoke", help="吊销密钥")
+    akrev.add_argument("name")
+    ak.set_defaults(func=cmd_apikey)
     return p
 
 

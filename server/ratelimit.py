@@ -75,15 +75,19 @@ def limiter(request: Request, name: str, limit: int, window_s: float) -> RateLim
 
 
 def enforce(request: Request, what: str, message: str, *, client_id: str | None, per_client: int,
-            per_address: int, count: int = 1) -> None:
-    """Refuse with 429, a Chinese message and ``Retry-After`` when ``client_id`` or the address is over its limit."""
+            per_address: int | None, count: int = 1) -> None:
+    """Refuse with 429, a Chinese message and ``Retry-After`` when ``client_id`` or the address is over its limit
+    (``per_address`` None: no limit per address, for callers known by a key of their own)."""
     window_s = request.app.state.config.rate_window_minutes * 60
-    buckets = [(limiter(request, f"{what}:address", per_address, window_s), client_address(request), per_address)]
+    buckets = []
+    if per_address is not None:
+        buckets.append((limiter(request, f"{what}:address", per_address, window_s), client_address(request),
+                        per_address))
     if client_id:
         buckets.append((limiter(request, f"{what}:client", per_client, window_s), client_id, per_client))
     # A burst larger than a whole bucket (a phone that was offline for days) counts as one full bucket,
     # so it can go through once the bucket is full instead of never.
-    wait = max(bucket.check(key, min(count, limit)) for bucket, key, limit in buckets)
+    wait = max((bucket.check(key, min(count, limit)) for bucket, key, limit in buckets), default=0.0)
     if wait == 0:
         for bucket, key, limit in buckets:
             bucket.take(key, min(count, limit))

@@ -60,6 +60,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rate_photos_per_address", 120, "Photo uploads one network address may make per rate window (many phones may share one)"),
     Setting("rate_cases_per_client", 60, "New cases one resident client id may push per rate window"),
     Setting("rate_cases_per_address", 300, "New cases one network address may push per rate window (many phones may share one)"),
+    Setting("zipcode", "", "Postal code of the subdistrict, given as `zipcode` in Open311 answers (empty: none)"),
+    Setting("open311_contact", "请联系街道指挥中心", "How to reach the people behind the Open311 API, shown in its discovery document"),
+    Setting("open311_retry_window_s", 600, "Seconds within which an Open311 POST with the same key and parameters answers with the first case instead of creating another"),
+    Setting("open311_max_body_bytes", 100_000, "Largest Open311 POST body in bytes; a larger one is refused with 413"),
+    Setting("open311_wait_s", 5.0, "Seconds an Open311 POST waits for its case to be written before answering with a token to ask about later"),
+    Setting("hotline_site", "", "Site under which `import-12345` files the hotline's work orders when the command names none"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -18,6 +18,7 @@ from server import ratelimit
 from server.auth import staff_from_request
 from server.body import json_object
 from server.errors import ApiError
+from server.events.publish import publish
 from sync import store
 from sync.actor import RESIDENT, STAFF, Actor
 from sync.apply import ClientMismatch, GapError, Options, PushError, apply_push, check_owner
@@ -60,17 +61,6 @@ async def _body(request: Request) -> dict[str, Any]:
         raise ApiError(err.status, E.too_large if err.status == 413 else E.bad_request, err.message) from None
 
 
-def _publish(request: Request, notices: list[dict[str, Any]]) -> None:
-    hub = getattr(request.app.state, "hub", None)
-    if hub is None or not notices:
-        return
-    try:
-        hub.publish(notices)
-    except Exception:
-        # Committed and acknowledged regardless: live clients miss a poke, and catch up on their next pull.
-        log.exception("could not publish %d sync events", len(notices))
-
-
 async def push(request: Request) -> JSONResponse:
     config = request.app.state.config
     body = await _body(request)
@@ -88,7 +78,7 @@ async def push(request: Request) -> JSONResponse:
         # Streams are told right after the commit, even if this client hangs up before its answer.
         outcome = await request.app.state.writes.run(
             lambda conn: apply_push(conn, actor, client_id, mutations, now_ms, options),
-            on_commit=lambda done: _publish(request, done.notices))
+            on_commit=lambda done: publish(request, done.notices))
     except GapError as err:
         raise ApiError(409, err.code, err.message, expected_mid=err.expected_mid) from None
     except ClientMismatch as err:
