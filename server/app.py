@@ -13,8 +13,8 @@ from server import settings
 from server.errors import EXCEPTION_HANDLERS
 from server.auth.origin import OriginCheckMiddleware
 from server.events import Hub
-from server.routes import (admin_reference, admin_sites, admin_users, auth, cases, events, field, health, open311,
-                           photos, posters, pwa, qr, sites, staff_directory, staff_pages, static, stats, sync,
+from server.routes import (admin_reference, admin_sites, admin_users, auth, cases, events, field, health, hotline,
+                           open311, photos, posters, pwa, qr, sites, staff_directory, staff_pages, static, stats, sync,
                            sync_client, track)
 from server.security import SecurityHeadersMiddleware
 from server.storage import Database
@@ -26,7 +26,7 @@ def _routes() -> list[BaseRoute]:
     return [*health.routes, *auth.routes, *sites.routes, *qr.routes, *posters.routes, *sync.routes, *events.routes,
             *static.routes, *photos.routes, *track.routes, *pwa.routes, *sync_client.routes, *staff_pages.routes,
             *field.routes, *staff_directory.routes, *admin_sites.routes, *admin_reference.routes, *admin_users.routes,
-            *cases.routes, *stats.routes, *open311.routes]
+            *cases.routes, *stats.routes, *open311.routes, *hotline.routes]
 
 
 def create_app(config: settings.Config | None = None) -> Starlette:

@@ -17,6 +17,7 @@ from server.errors import ApiError
 from server.settings import Config
 from server.storage import Database
 from server.storage import case_reads
+from server.storage import hotline as hotline_store
 from server.storage import open311 as open311_store
 from server.storage.case_reads import CaseFilter
 from sync.actor import STAFF, Actor
@@ -183,4 +184,7 @@ async def case_detail(db: Database, config: Config, staff: StaffUser, case_id: s
     posted = await open311_store.staff_details(db, case_id)
     if posted is not None:  # what an Open311 client sent beyond the case: its key, media, address, e-mail
         detail["open311"] = dict(posted)
+    order = await hotline_store.order_of_case(db, case_id)
+    if order is not None:  # a 12345 work order: its number and the hotline's own category, urgency, call type
+        detail["hotline"] = dict(order)
     return detail
