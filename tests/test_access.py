@@ -84,6 +84,20 @@ TABLE: dict[tuple[str, str], tuple[str, object, tuple[int, ...]]] = {
     ("PATCH", "/api/admin/users/{username}"): ("/api/admin/users/field2", {"role": "king"}, ADMIN_WRITE),
     ("POST", "/api/admin/users/{username}/password"): ("/api/admin/users/field2/password", {"password": "x"},
                                                        ADMIN_WRITE),
+    # Open311 is public to read; its one write needs an api_key, which none of these callers has (403 for all).
+    ("GET", "/open311/v2/discovery.{fmt}"): ("/open311/v2/discovery.json", None, ANY),
+    ("GET", "/open311/v2/services.{fmt}"): ("/open311/v2/services.xml", None, ANY),
+    ("GET", "/open311/v2/services/{code}.{fmt}"): ("/open311/v2/services/env.json", None, ANY),
+    ("GET", "/open311/v2/requests.{fmt}"): ("/open311/v2/requests.json", None, ANY),
+    ("POST", "/open311/v2/requests.{fmt}"): ("/open311/v2/requests.json", {}, (403,) * 5),
+    ("GET", "/open311/v2/requests/{id}.{fmt}"): ("/open311/v2/requests/NONE.json", None, (404,) * 5),
+    ("GET", "/open311/v2/tokens/{token}.{fmt}"): ("/open311/v2/tokens/none.xml", None, (404,) * 5),
+    ("GET", "/open311/v2/servicerequestupdates.{fmt}"): ("/open311/v2/servicerequestupdates.xml", None, ANY),
+    **{(method, "/open311/{rest:path}"): ("/open311/v2/nothing.json", None, (404,) * 5)
+       for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")},
+    ("GET", "/api/export/12345.csv"): ("/api/export/12345.csv", None, DISPATCH),
+    ("GET", "/api/admin/hotline-categories"): ("/api/admin/hotline-categories", None, ADMIN),
+    ("PUT", "/api/admin/hotline-categories"): ("/api/admin/hotline-categories", {}, ADMIN_WRITE),
 }
 
 

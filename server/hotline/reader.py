@@ -170,6 +170,10 @@ def _check_result(order: Order) -> None:
         raise F.Bad("有办理结果却没有办结时间：只有返工后重新办理的工单如此，须填写返工次数")
     if order.rating is not None and order.result is None:
         raise F.Bad("有满意度时须填写办理结果")
+    if order.rating not in (None, "unsatisfied") and order.resolved_at is None:
+        raise F.Bad("满意度为满意或基本满意时须填写办结时间")
+    if order.reworks and order.result is None:
+        raise F.Bad("有返工次数时须填写办理结果（返工的是已办结的工单）")
     if order.rating == "unsatisfied" and order.reworks == 0:
         raise F.Bad("满意度为不满意时返工次数至少为 1")
 
