@@ -51,6 +51,9 @@ export const mountCase = (container, id, ctx) => {
         [t("case.team"), c.team ? teamName(c.team) : null],
         [t("case.assignee"), c.assignee_name],
         [t("case.contact"), contact],
+        [t("case.hotline"), data.hotline ? `${data.hotline.order_no}（${data.hotline.category}）` : null],
+        [t("case.marks"), [c.confidential ? t("case.confidential") : "", c.callback ? t("case.callback") : ""]
+          .filter(Boolean).join("，") || null],
         [t("case.duplicate_of"), c.duplicate_of ? el("a", { href: `#/case/${c.duplicate_of}`, text: c.duplicate_of.slice(0, 8) }) : null],
         [t("case.reject_reason"), c.reject_reason],
         [t("case.resolution"), c.resolution],
