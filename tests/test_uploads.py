@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote
 
-from tests.resident_support import jpeg_with_gps, minimal_pdf
+from tests.resident_support import create_mutation, jpeg_with_gps, minimal_pdf
 from tests.staff_support import client_for, login, running_app
 from tests.support.tus import PATCH, TUS, create, created, noisy_png, patch, upload
 
@@ -228,3 +229,24 @@ async def test_nothing_malformed_gets_a_5xx(tmp_path: Path) -> None:
             assert r.status_code == 404 or r.headers["tus-resumable"] == "1.0.0"
             if method != "HEAD" and r.status_code != 404:
                 assert r.json()["message"], r.text
+
+
+async def test_a_report_may_name_only_its_own_finished_uploads(tmp_path: Path) -> None:
+    data = jpeg_with_gps((400, 300))
+    async with running_app(tmp_path) as app, client_for(app, **ME) as me, client_for(app, **OTHER) as other:
+        media_id = (await upload(me, data)).headers["upload-media-id"]
+        unfinished = (await created(me, len(data))).rsplit("/", 1)[1]
+
+        async def push(client, who: str, mid: int, photos: list[str]) -> dict:  # type: ignore[no-untyped-def, type-arg]
+            mutation = create_mutation(mid, str(uuid.uuid4()), uuid.uuid4().hex, photos=photos)
+            r = await client.post("/api/sync/push", json={"client_id": who, "mutations": [mutation]})
+            assert r.status_code == 200, r.text
+            return r.json()["results"][0]  # type: ignore[no-any-return]
+
+        stolen = await push(other, OTHER["X-Client-Id"], 1, [media_id])
+        assert stolen["status"] == "rejected" and stolen["error"] == "photo_not_found"
+        assert "照片" in stolen["message"]
+        assert (await push(me, ME["X-Client-Id"], 1, [unfinished]))["status"] == "rejected"
+        assert (await push(me, ME["X-Client-Id"], 2, ["0" * 32]))["status"] == "rejected"
+        assert (await push(me, ME["X-Client-Id"], 3, [media_id]))["status"] == "applied"
+        assert await count(app, "SELECT COUNT(*) FROM cases") == 1
