@@ -42,7 +42,8 @@ class Faults:
         logging.getLogger("uvicorn.error").addFilter(_not_injected)
         self._plans: dict[str, list[tuple[str, int]]] = {}
         self._holds: list[tuple[str, float]] = []
-        self._cuts: list[tuple[str, int]] = []
+        self._cuts: list[list[Any]] = []  # [prefix, after_bytes, requests to let through first]
+        self.cuts_made = 0
         self._lock = threading.Lock()  # plans are made in the test's thread, used in the server's
         self.calls: Counter[str] = Counter()
         self.body_bytes: Counter[str] = Counter()
@@ -65,12 +66,12 @@ class Faults:
         with self._lock:
             self._holds.append((prefix, seconds))
 
-    def cut(self, prefix: str, after_bytes: int, times: int = 1) -> None:
-        """The next ``times`` requests with a body whose path starts with ``prefix`` lose their connection once
-        the app has received ``after_bytes`` of the body, as when a phone loses its signal mid-upload: the app
-        sees the client go away, the client sees a network error and no answer."""
+    def cut(self, prefix: str, after_bytes: int, times: int = 1, skip: int = 0) -> None:
+        """The next ``times`` requests with a body whose path starts with ``prefix`` (after letting ``skip`` of
+        them through) lose their connection once the app has received ``after_bytes`` of the body, as when a phone
+        loses its signal mid-upload: the app sees the client go away, the client sees a network error."""
         with self._lock:
-            self._cuts.extend([(prefix, after_bytes)] * times)
+            self._cuts.extend([[prefix, after_bytes, skip]] + [[prefix, after_bytes, 0] for _ in range(times - 1)])
 
     def clear(self) -> None:
         """Forget every planned failure, cut and hold not yet used."""
@@ -86,13 +87,18 @@ class Faults:
             return plan.pop(0) if plan else None
 
     def _next_cut(self, scope: Scope) -> int | None:
-        if scope["method"] not in ("POST", "PUT", "PATCH"):
+        headers = dict(scope["headers"])
+        if headers.get(b"content-length", b"0") == b"0" and b"transfer-encoding" not in headers:
             return None
         with self._lock:
-            for i, (prefix, after) in enumerate(self._cuts):
-                if scope["path"].startswith(prefix):
+            for i, plan in enumerate(self._cuts):
+                if scope["path"].startswith(plan[0]):
+                    if plan[2] > 0:
+                        plan[2] -= 1
+                        return None
                     del self._cuts[i]
-                    return after
+                    self.cuts_made += 1
+                    return int(plan[1])
         return None
 
     def _counting(self, path: str, receive: Receive, send: Send, cut_after: int | None) -> tuple[Receive, Send]:
