@@ -43,7 +43,7 @@ def _tus(handler: Handler) -> Handler:
             error.headers["Tus-Resumable"] = VERSION
             raise
         except ClientDisconnect:
-            return Response(status_code=400)  # the client is gone; nobody reads this
+            raise  # the client is gone (server.errors answers nobody)
         except Exception:
             log.exception("upload request failed")
             error = ApiError(503, "unavailable", "服务器暂时繁忙，请稍后重试")

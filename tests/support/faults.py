@@ -43,7 +43,7 @@ class Faults:
         self._plans: dict[str, list[tuple[str, int]]] = {}
         self._holds: list[tuple[str, float]] = []
         self._cuts: list[list[Any]] = []  # [prefix, after_bytes, requests to let through first]
-        self.cuts_made = 0
+        self.cuts_made = 0  # connections actually cut
         self._lock = threading.Lock()  # plans are made in the test's thread, used in the server's
         self.calls: Counter[str] = Counter()
         self.body_bytes: Counter[str] = Counter()
@@ -97,13 +97,12 @@ class Faults:
                         plan[2] -= 1
                         return None
                     del self._cuts[i]
-                    self.cuts_made += 1
                     return int(plan[1])
         return None
 
     def _counting(self, path: str, receive: Receive, send: Send, cut_after: int | None) -> tuple[Receive, Send]:
         """``receive`` that counts the body bytes the app gets and cuts the connection after ``cut_after`` of them,
-        and ``send``, which sends nothing once the connection is cut."""
+        and ``send``, whose messages the server drops once the connection is cut."""
         passed = 0
         cut = False
 
@@ -116,6 +115,7 @@ class Faults:
                 body = message.get("body", b"")
                 if cut_after is not None and passed + len(body) >= cut_after:
                     body, cut = body[:cut_after - passed], True
+                    self.cuts_made += 1
                     _abort_connection(receive)
                     message = {"type": "http.request", "body": body, "more_body": True}
                 passed += len(body)
@@ -123,8 +123,10 @@ class Faults:
             return message
 
         async def answer(message: Message) -> None:
-            if not cut:
-                await send(message)
+            if cut:
+                # Let the event loop tell the server that the connection is gone; it then drops the answer.
+                await asyncio.sleep(0)
+            await send(message)
 
         return counted, answer
 
