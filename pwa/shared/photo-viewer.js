@@ -4,6 +4,8 @@
 // tap beside the photo closes it, and focus returns to the thumbnail. Labels come from the calling app's own
 // catalogue, so this module holds no words of its own.
 
+const STYLES = "/pwa/shared/photo-viewer.css";
+
 function make(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
@@ -14,12 +16,18 @@ function make(tag, attributes = {}, ...children) {
   return node;
 }
 
+// One stylesheet for the three apps, added once by whichever first shows a photo.
+function ensureStyles() {
+  if (!document.querySelector(`link[href="${STYLES}"]`)) document.head.append(make("link", { rel: "stylesheet", href: STYLES }));
+}
+
 /**
  * Show `src` full size in a modal viewer; focus returns to `opener` when it closes.
  * @param {{src: string, alt: string, closeLabel: string, opener?: HTMLElement}} options
  * @returns {HTMLDialogElement}
  */
 export function openViewer({ src, alt, closeLabel, opener }) {
+  ensureStyles();
   const close = make("button", { type: "button", "data-action": "close-photo", text: closeLabel });
   const dialog = make("dialog", { "data-role": "photo-viewer", "aria-label": alt },
     make("img", { src, alt, "data-role": "photo-full" }), make("p", {}, close));
@@ -50,6 +58,7 @@ export function openViewer({ src, alt, closeLabel, opener }) {
  * @returns {HTMLButtonElement}
  */
 export function photoThumb({ small, full, alt, label, closeLabel }) {
+  ensureStyles();
   const button = make("button", { type: "button", class: "photo-thumb", "data-action": "open-photo",
     "aria-label": label },
   make("img", { src: small, alt: "", loading: "lazy", width: 96, height: 96 }));
