@@ -176,18 +176,31 @@ def compute(cases: Iterable[CaseFacts], by: str, start: date, end: date, tz: tzi
     }
 
 
+# The CSV's first columns per grouping: a code column only where groups have codes apart from their names.
+CSV_GROUP_COLUMNS = {
+    "site": ("站点编号", "站点"), "category": ("类别编号", "类别"), "team": ("队伍编号", "队伍"),
+    "community": ("社区",), "day": ("日期",),
+}
+TOTAL = "合计"
+
+
 def to_csv(result: dict[str, Any], labels: dict[str, str] | None = None) -> str:
-    """The statistics as CSV with a BOM, so that Excel opens the Chinese headers and names as UTF-8."""
+    """The statistics as CSV with a BOM, so that Excel opens the Chinese headers and names as UTF-8. Groups with
+    codes (sites, categories, teams) take a code column and a name column; communities and days one column."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["分组", "名称", "案件数", *(METRIC_NAMES[m] for m in METRICS)])
+    group_columns = CSV_GROUP_COLUMNS[result["by"]]
+    writer.writerow([*group_columns, "案件数", *(METRIC_NAMES[m] for m in METRICS)])
     labels = labels or {}
-    rows = [*result["groups"], {"key": "合计", **result["total"]}]
+    rows = [*result["groups"], {"key": None, **result["total"]}]
     for row in rows:
         cells = []
         for m in METRICS:
             value = row[m]
             cells.append("" if value is None else (f"{value * 100:.1f}%" if m.endswith("_rate") else value))
-        writer.writerow([row["key"], labels.get(row["key"], row["key"]), row["cases"], *cells])
+        key = row["key"]
+        name = TOTAL if key is None else labels.get(key, key)
+        group = [name] if len(group_columns) == 1 else ["" if key in (None, NO_TEAM) else key, name]
+        writer.writerow([*group, row["cases"], *cells])
     return out.getvalue()

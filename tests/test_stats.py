@@ -110,12 +110,20 @@ def test_a_case_inside_its_response_window_is_not_judged_yet() -> None:
     assert stats.compute(only_d, "site", START, END, CHINA, early)["total"]["response_ontime_rate"] is None
 
 
-def test_csv_has_a_bom_and_chinese_headers() -> None:
+def test_csv_has_a_bom_and_chinese_headers_and_no_column_twice() -> None:
     text = stats.to_csv(run("community"), {"C1": "天鑫社区"})
-    assert text.startswith("\ufeff分组,名称,案件数,按时响应率,办结率")
+    assert text.startswith("\ufeff社区,案件数,按时响应率,办结率")
     lines = text.splitlines()
-    assert lines[1].startswith("C1,天鑫社区,3,66.7%,33.3%,100.0%,50.0%,50.0%,60.0,24.0")
-    assert lines[-1].startswith("合计,合计,7,57.1%,60.0%,66.7%,66.7%,50.0%,45.0,24.0")
+    assert lines[1].startswith("天鑫社区,3,66.7%,33.3%,100.0%,50.0%,50.0%,60.0,24.0")
+    assert lines[-1].startswith("合计,7,57.1%,60.0%,66.7%,66.7%,50.0%,45.0,24.0")
+    # Sites have codes apart from their names: one column each, the total without a code.
+    by_site = stats.to_csv(run("site"), {"S1": "天鑫花园"}).splitlines()
+    assert by_site[0] == "\ufeff站点编号,站点,案件数," + ",".join(stats.METRIC_NAMES[m] for m in stats.METRICS)
+    assert by_site[1].startswith("S1,天鑫花园,")
+    assert by_site[-1].startswith(",合计,7,")
+    for grouping in stats.GROUPINGS:
+        header = stats.to_csv(run(grouping)).splitlines()[0].lstrip("\ufeff").split(",")
+        assert len(header) == len(set(header)), header
 
 
 def test_unknown_grouping_is_refused() -> None:
