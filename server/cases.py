@@ -8,22 +8,25 @@ Visibility (checked here for every read; the SQL only applies what this module d
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Mapping
 
+from server import case_history as history
+from server import similar
 from server.auth import StaffUser
-from server.deadlines import iso, running_deadline
+from server.deadlines import iso, parse_time, running_deadline
 from server.errors import ApiError
 from server.settings import Config
 from server.storage import Database
-from server.storage import case_reads
+from server.storage import case_reads, search
 from server.storage import hotline as hotline_store
 from server.storage import open311 as open311_store
 from server.storage.case_reads import CaseFilter
 from sync.actor import STAFF, Actor
 from sync.dates import CHINA
 from sync.lifecycle import next_status
-from sync.names import STATUSES, M
+from sync.names import PRIORITY, STATUSES, M, S
 from sync.rights import refusal
 from sync.views import hides_caller
 
@@ -33,6 +36,16 @@ MAX_PAGE_SIZE = 200
 CONSOLE_ACTIONS = (M.accept, M.dispatch, M.reject, M.merge, M.extend, M.return_, M.close)
 # Arguments of the log that are nobody's business on a staff screen: the resident's only key.
 HIDDEN_PAYLOAD_KEYS = frozenset({"track_token"})
+# Free-text search (``q``): at most this many characters, split at spaces into at most this many terms.
+MAX_QUERY_CHARS = 100
+MAX_QUERY_TERMS = 5
+# The board's default order: overdue first, then the least time left.
+DEFAULT_SORT = "due"
+# Merge suggestions: cases a report may be merged into, looked for this many days either side of it.
+MERGE_TARGETS = (S.submitted, S.accepted, S.dispatched, S.in_progress, S.resolved)
+MERGE_WINDOW = timedelta(days=30)
+MERGE_POOL = 500
+MERGE_SUGGESTIONS = 20
 
 
 def zone(config: Config) -> tzinfo:
@@ -66,6 +79,18 @@ def _positive_int(query: Mapping[str, str], name: str, default: int, maximum: in
     return int(value)
 
 
+def search_terms(query: Mapping[str, str]) -> tuple[str, ...]:
+    """The terms of the free-text search ``q``: split at white space, control characters dropped, each once."""
+    raw = query.get("q") or ""
+    if len(raw) > MAX_QUERY_CHARS:
+        raise ApiError(400, "invalid_args", f"搜索内容最多 {MAX_QUERY_CHARS} 个字", field="q")
+    printable = "".join(ch if ch.isprintable() else " " for ch in raw)
+    terms = tuple(dict.fromkeys(t for t in re.split(r"\s+", printable) if t))
+    if len(terms) > MAX_QUERY_TERMS:
+        raise ApiError(400, "invalid_args", f"搜索词最多 {MAX_QUERY_TERMS} 个，请用空格分隔", field="q")
+    return terms
+
+
 def build_filter(staff: StaffUser, query: Mapping[str, str], tz: tzinfo, now: datetime) -> CaseFilter:
     statuses = tuple(s for s in (query.get("status") or "").split(",") if s)
     unknown = [s for s in statuses if s not in STATUSES]
@@ -84,6 +109,7 @@ def build_filter(staff: StaffUser, query: Mapping[str, str], tz: tzinfo, now: da
         overdue_at=iso(now) if overdue in ("1", "true") else None,
         created_from=created_from, created_before=created_before,
         restrict=staff.role not in SEES_ALL, visible_to_team=staff.team, visible_to_user=staff.id,
+        terms=search_terms(query),
     )
 
 
@@ -99,6 +125,8 @@ def summary(row: Mapping[str, Any], now: datetime, warn_fraction: float) -> dict
                                 warn_fraction)
     return {
         "id": row["id"], "number": row["number"], "status": row["status"], "priority": row["priority"],
+        # Urgent from the moment it arrives: an urgent category (求助, 安全隐患) or an urgent hotline order.
+        "urgent": row["priority"] == PRIORITY.urgent or bool(row["category_urgent"]),
         "site": row["site"], "site_name": row["site_name"], "community": row["community"],
         "category": row["category"], "category_name": row["category_name"], "description": row["description"],
         "channel": row["channel"], "team": row["team"], "team_name": row["team_name"],
@@ -116,19 +144,31 @@ def summary(row: Mapping[str, Any], now: datetime, warn_fraction: float) -> dict
 async def list_cases(db: Database, config: Config, staff: StaffUser, query: Mapping[str, str]) -> dict[str, Any]:
     now = datetime.now(timezone.utc)
     f = build_filter(staff, query, zone(config), now)
-    sort = query.get("sort") or "new"
+    sort = query.get("sort") or DEFAULT_SORT
     if sort not in case_reads.SORTS:
         raise ApiError(400, "invalid_args", f"参数 sort 应为 {', '.join(case_reads.SORTS)} 之一", field="sort")
     per_page = _positive_int(query, "per_page", min(config.cases_page_size, MAX_PAGE_SIZE), MAX_PAGE_SIZE)
     page = _positive_int(query, "page", 1, 1_000_000)
     rows, total = await case_reads.list_cases(db, f, sort, per_page, (page - 1) * per_page)
-    return {"cases": [summary(r, now, config.deadline_warn_fraction) for r in rows], "total": total,
-            "page": page, "per_page": per_page, "now": iso(now)}
+    body = {"cases": [summary(r, now, config.deadline_warn_fraction) for r in rows], "total": total,
+            "page": page, "per_page": per_page, "sort": sort, "now": iso(now)}
+    if len(f.terms) == 1:
+        body["exact"] = await exact_number(db, staff, f.terms[0])
+    return body
+
+
+async def exact_number(db: Database, staff: StaffUser, term: str) -> dict[str, str] | None:
+    """The case whose number is ``term``, if this person may see it: a typed number opens the case directly."""
+    row = await search.by_number(db, term)
+    if row is None or not may_see(staff, row):
+        return None
+    return {"id": row["id"], "number": row["number"]}
 
 
 def _actor(raw: str, device_name: str | None, client_kind: str | None) -> dict[str, Any]:
     actor = json.loads(raw)
-    return {"kind": actor.get("kind"), "user": actor.get("user"), "role": actor.get("role"),
+    return {"kind": actor.get("kind"), "user": actor.get("user"), "user_id": actor.get("user_id"),
+            "role": actor.get("role"),
             "device": device_name or None, "client_kind": client_kind, "device_id": actor.get("device_id"),
             "client_id": actor.get("client_id")}
 
@@ -170,8 +210,9 @@ async def case_detail(db: Database, config: Config, staff: StaffUser, case_id: s
         resolution=row["resolution"], reject_reason=row["reject_reason"], rating_comment=row["rating_comment"],
         resolution_due_original=row["resolution_due_original"], actions=allowed_actions(staff, row),
     )
+    attached = await case_reads.case_photos(db, case_id)
     photos = [{"id": p["photo_id"], "url": f"/api/photos/{p['photo_id']}", "public": bool(p["public"])}
-              for p in await case_reads.case_photos(db, case_id)]
+              for p in attached]
     report_photos = json.loads(row["photos"] or "[]")
     known = {p["id"] for p in photos}
     photos = [{"id": p, "url": f"/api/photos/{p}", "public": True} for p in report_photos if p not in known] + photos
@@ -179,6 +220,12 @@ async def case_detail(db: Database, config: Config, staff: StaffUser, case_id: s
               "author": json.loads(n["author"]), "hlc": n["hlc"], "seq": n["seq"]}
              for n in await case_reads.case_notes(db, case_id)]
     timeline = [timeline_entry(e, hidden) for e in await case_reads.case_events(db, case_id)]
+    # What a person reads: names for ids, the order things happened in, photo stages, why the case came back.
+    history.name_people(timeline, notes,
+                        await case_reads.display_names(db, sorted(history.user_ids(timeline, notes))))
+    history.photo_stages(photos, timeline, {p["photo_id"]: p["seq"] for p in attached})
+    timeline = history.order_and_mark(timeline, config.timeline_offline_s)
+    case["rework"] = history.last_rework(timeline) if row["rework_count"] else None
     merged = [{"id": m["id"], "number": m["number"]} for m in await case_reads.merged_into_this(db, case_id)]
     detail = {"case": case, "photos": photos, "notes": notes, "timeline": timeline, "merged": merged, "now": iso(now)}
     posted = await open311_store.staff_details(db, case_id)
@@ -188,3 +235,19 @@ async def case_detail(db: Database, config: Config, staff: StaffUser, case_id: s
     if order is not None:  # a 12345 work order: its number and the hotline's own category, urgency, call type
         detail["hotline"] = dict(order)
     return detail
+
+
+async def merge_suggestions(db: Database, config: Config, staff: StaffUser, case_id: str) -> dict[str, Any]:
+    """The cases that case ``case_id`` most likely repeats, most likely first (:mod:`server.similar`), each with
+    what it has in common with it."""
+    row = await case_reads.get_case(db, case_id)
+    if row is None:
+        raise ApiError(404, "not_found", "找不到该案件")
+    created = parse_time(row["created_at"])
+    pool = await case_reads.merge_candidates(db, case_id, row["community"], row["site"], MERGE_TARGETS,
+                                             iso(created - MERGE_WINDOW), iso(created + MERGE_WINDOW), MERGE_POOL)
+    now = datetime.now(timezone.utc)
+    ranked = similar.rank(dict(row), [dict(r) for r in pool], MERGE_SUGGESTIONS)
+    return {"case": case_id, "now": iso(now), "candidates": [
+        {**summary(other, now, config.deadline_warn_fraction), "likeness": found.as_json()}
+        for other, found in ranked]}

@@ -43,6 +43,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sse_ping_s", 15, "Seconds between keep-alive comments on event streams"),
     Setting("deadline_warn_fraction", 0.25, "A deadline turns amber once less than this fraction of its window is left"),
     Setting("cases_page_size", 50, "Cases per page of GET /api/cases when the request names no page size (at most 200)"),
+    Setting("timeline_offline_s", 120, "An action that reaches the server this many seconds or more after its device recorded it is marked in timelines as done offline and synced later"),
     Setting("sse_queue_max", 500, "Events a live stream may fall behind by before it is cut loose (its client reconnects and replays)"),
     Setting("sse_replay_page", 500, "Events read from the log per query when a reconnecting stream replays what it missed"),
     Setting("sync_max_batch", 200, "Most mutations one sync push may carry; a longer batch is refused with 413"),

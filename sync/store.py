@@ -11,6 +11,7 @@ import json
 import sqlite3
 from typing import Any, Iterable, Sequence
 
+from server.storage import search
 from server.storage.db import Database, Row
 from sync.fold import CASE_FIELDS, JSON_FIELDS
 
@@ -159,7 +160,8 @@ def save_batch(conn: sqlite3.Connection, *, client: dict[str, Any], cases: Itera
                      events: Sequence[dict[str, Any]], notes: Sequence[dict[str, Any]],
                      photos: Sequence[dict[str, Any]], mutations: Sequence[tuple[Any, ...]],
                      counters: dict[str, int]) -> None:
-    """Write what one push decided; cases first, since events, notes and photos refer to them."""
+    """Write what one push decided; cases first, since events, notes and photos refer to them. The search index
+    is kept in the same transaction, so a committed case or note is findable at once."""
     conn.execute(
         "INSERT INTO clients(client_id, kind, last_mid, last_hlc, user_id, site) VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(client_id) DO UPDATE SET last_mid = excluded.last_mid, last_hlc = excluded.last_hlc",
@@ -186,6 +188,7 @@ def save_batch(conn: sqlite3.Connection, *, client: dict[str, Any], cases: Itera
             "INSERT OR IGNORE INTO case_photos(case_id, photo_id, public, hlc, client_id, seq)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [(p["case_id"], p["photo_id"], p["public"], p["hlc"], p["client_id"], p["seq"]) for p in photos])
+    search.index_batch(conn, events, notes)
     if mutations:
         conn.executemany(
             "INSERT INTO mutations(client_id, mid, name, status, error, seq_from, seq_to)"

@@ -67,6 +67,7 @@ TABLE: dict[tuple[str, str], tuple[str, object, tuple[int, ...]]] = {
     ("GET", "/api/staff"): ("/api/staff", None, DISPATCH),
     ("GET", "/api/cases"): ("/api/cases", None, STAFF),
     ("GET", "/api/cases/{id}"): ("/api/cases/{case}", None, (401, 401, 403, 200, 200)),
+    ("GET", "/api/cases/{id}/similar"): ("/api/cases/{case}/similar", None, DISPATCH),
     ("GET", "/api/stats"): ("/api/stats", None, DISPATCH),
     ("GET", "/api/stats.csv"): ("/api/stats.csv", None, DISPATCH),
     ("GET", "/api/admin/sites"): ("/api/admin/sites", None, ADMIN),

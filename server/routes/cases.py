@@ -1,4 +1,5 @@
-"""Staff reads of cases: ``GET /api/cases`` (the filtered, paginated board) and ``GET /api/cases/{id}``.
+"""Staff reads of cases: ``GET /api/cases`` (the filtered, paginated board, with free-text search ``q``),
+``GET /api/cases/{id}`` and ``GET /api/cases/{id}/similar`` (merge suggestions, most likely first).
 
 Changes to cases are not here: every one is a mutation pushed through ``/api/sync/push``.
 """
@@ -24,7 +25,15 @@ async def detail(request: Request) -> JSONResponse:
     return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
 
+async def similar(request: Request) -> JSONResponse:
+    staff = await require_staff(request, "dispatcher", "admin")
+    body = await cases.merge_suggestions(request.app.state.db, request.app.state.config, staff,
+                                         request.path_params["id"])
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
 routes = [
     Route("/api/cases", index),
     Route("/api/cases/{id}", detail),
+    Route("/api/cases/{id}/similar", similar),
 ]

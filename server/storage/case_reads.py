@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from server.storage import search
 from server.storage.db import Database, Row
 
 AWAITING_RESPONSE = ("submitted",)
@@ -20,7 +21,8 @@ _LIST_COLUMNS = (
     " c.description, c.channel, c.status, c.team, t.name AS team_name, c.assignee AS assignee_id,"
     " u.username AS assignee, u.display_name AS assignee_name, c.priority, c.created_at, c.response_due,"
     f" {RESOLUTION_DUE} AS resolution_due, c.extended_until, c.accepted_at, c.resolved_at, c.closed_at,"
-    " c.rating, c.rework_count, c.duplicate_of, c.updated_seq, c.confidential, c.callback"
+    " c.rating, c.rework_count, c.duplicate_of, c.updated_seq, c.confidential, c.callback,"
+    " k.urgent AS category_urgent"
 )
 _FROM = (
     " FROM cases c LEFT JOIN sites s ON s.code = c.site LEFT JOIN categories k ON k.code = c.category"
@@ -50,6 +52,7 @@ class CaseFilter:
     visible_to_team: str | None = None  # field staff: their team's cases …
     visible_to_user: int | None = None  # … or cases assigned to them
     restrict: bool = False  # apply the two above (a field worker without a team sees only their own)
+    terms: tuple[str, ...] = ()  # free-text search: every term found somewhere in the case (server.storage.search)
 
     def where(self) -> tuple[str, list[Any]]:
         clauses, params = ["1=1"], []
@@ -75,6 +78,11 @@ class CaseFilter:
         if self.restrict:
             clauses.append("(c.team = ? OR c.assignee = ?)")
             params.extend([self.visible_to_team, self.visible_to_user])
+        if self.terms:
+            # Those who may not see a confidential case's caller may not find it by the caller either.
+            text, text_params = search.matching(self.terms, hide_confidential_contacts=self.restrict)
+            clauses.append(text)
+            params.extend(text_params)
         return " AND ".join(clauses), params
 
 
@@ -116,6 +124,25 @@ async def case_events(db: Database, case_id: str) -> list[Row]:
         " FROM events e LEFT JOIN devices d ON d.id = json_extract(e.actor, '$.device_id')"
         " LEFT JOIN clients cl ON cl.client_id = e.client_id"
         " WHERE e.case_id = ? ORDER BY e.seq", (case_id,))
+
+
+async def merge_candidates(db: Database, case_id: str, community: str, site: str, statuses: tuple[str, ...],
+                           created_from: str, created_before: str, limit: int) -> list[Row]:
+    """Cases that ``case_id`` might repeat: in its community or at its site, in ``statuses``, created in
+    ``[created_from, created_before)``, newest first."""
+    return await db.fetchall(
+        f"SELECT {_LIST_COLUMNS}{_FROM} WHERE c.id <> ? AND (c.community = ? OR c.site = ?)"
+        f" AND c.status IN ({', '.join('?' for _ in statuses)}) AND c.created_at >= ? AND c.created_at < ?"
+        " ORDER BY c.created_at DESC LIMIT ?", (case_id, community, site, *statuses, created_from, created_before, limit))
+
+
+async def display_names(db: Database, user_ids: list[int]) -> dict[int, str]:
+    """User id → display name (张敏) for the staff a timeline names, disabled accounts included."""
+    if not user_ids:
+        return {}
+    rows = await db.fetchall(f"SELECT id, display_name FROM users WHERE id IN ({', '.join('?' for _ in user_ids)})",
+                             user_ids)
+    return {r["id"]: r["display_name"] for r in rows}
 
 
 async def merged_into_this(db: Database, case_id: str) -> list[Row]:
