@@ -2,9 +2,10 @@
 // desk network loses nothing: it is sent now, or again until the server acknowledges it. The server decides;
 // a move that came too late shows up as a conflict in the timeline, a refusal in the outbox bar.
 import { getJSON, withQuery } from "./api.js";
+import { duration } from "./countdown.js";
 import { field, formDialog } from "./dialog.js";
 import { el, options } from "./dom.js";
-import { t } from "./i18n/index.js";
+import { categoryName, statusName, t } from "./i18n/index.js";
 
 /** Mutation name → shortcut key on the case page. */
 export const ACTION_KEYS = Object.freeze({
@@ -35,7 +36,7 @@ const dispatchForm = async (c, ref, enqueue) => {
   await staffOptions(person, team.value);
   team.addEventListener("change", () => staffOptions(person, team.value));
   return formDialog({
-    title: `${t("action.dispatch")} ${c.number}`, action: "dispatch-form",
+    title: `${t("action.dispatch")} ${c.number}`, action: "dispatch-form", caseId: c.id,
     fields: [field(t("form.team"), team), field(t("form.assignee"), person)],
     onSubmit: async (form) => {
       const args = { id: c.id, team: form.elements.team.value };
@@ -45,17 +46,39 @@ const dispatchForm = async (c, ref, enqueue) => {
   });
 };
 
-const mergeForm = async (c, enqueue) => {
-  const open = "submitted,accepted,dispatched,in_progress,resolved";
-  const { cases } = await getJSON(withQuery("/api/cases", { community: c.community, status: open, per_page: 200 }));
-  const candidates = cases.filter((x) => x.id !== c.id);
-  const into = el("select", { id: "action-into", name: "into", required: true },
-    options([["", "—"], ...candidates.map((x) => [x.id, `${x.number} ${x.category_name} · ${x.site_name}：${x.description.slice(0, 30)}`])], ""));
+// Why a candidate is suggested, in words: what it shares with the case.
+const reasons = (likeness) => [
+  likeness.identical ? t("merge.identical") : null,
+  likeness.same_site ? t("merge.same_site") : null,
+  likeness.same_category ? t("merge.same_category") : null,
+  t("merge.apart", { time: duration(likeness.minutes_apart * 60_000) }),
+  !likeness.identical && likeness.text_similarity > 0 ? t("merge.similar", { percent: Math.round(likeness.text_similarity * 100) }) : null,
+].filter(Boolean).join(" · ");
+
+const candidate = (x, ref) => {
+  const id = `into-${x.id}`;
+  return el("li", { dataset: { candidate: x.id, ...(x.likeness.identical ? { identical: "true" } : {}) } },
+    el("input", { type: "radio", id, name: "into", value: x.id }),
+    el("label", { for: id },
+      el("strong", { text: x.number }), ` ${statusName(x.status)} · ${categoryName(x, ref)} · ${x.site_name}`,
+      el("span", { class: "excerpt", text: x.description.length > 60 ? `${x.description.slice(0, 60)}…` : x.description }),
+      el("span", { class: "reasons", dataset: { role: "reasons" }, text: reasons(x.likeness) })));
+};
+
+// Candidates come ranked by the server (GET /api/cases/{id}/similar): an identical report first, then by how
+// much each shares with this one (site, category, time, words).
+const mergeForm = async (c, ref, enqueue) => {
+  const { candidates } = await getJSON(`/api/cases/${encodeURIComponent(c.id)}/similar`);
+  const list = candidates.length
+    ? el("ol", { class: "candidates", dataset: { role: "candidates" } }, candidates.map((x) => candidate(x, ref)))
+    : el("p", { dataset: { role: "no-candidates" }, text: t("merge.none") });
   return formDialog({
-    title: `${t("action.merge")} ${c.number}`, action: "merge-form", fields: [field(t("form.into"), into)],
+    title: `${t("action.merge")} ${c.number}`, action: "merge-form", caseId: c.id,
+    fields: [el("fieldset", {}, el("legend", { text: t("form.into") }), list)],
     onSubmit: async (form) => {
-      if (!form.elements.into.value) return t("form.into_required");
-      await enqueue("case.merge", { id: c.id, into: form.elements.into.value });
+      const into = form.querySelector('input[name="into"]:checked')?.value;
+      if (!into) return t("form.into_required");
+      await enqueue("case.merge", { id: c.id, into });
     },
   });
 };
@@ -64,7 +87,7 @@ const extendForm = (c, enqueue) => {
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   const until = el("input", { id: "action-until", name: "until", type: "date", min: tomorrow, required: true });
   return formDialog({
-    title: `${t("action.extend")} ${c.number}`, action: "extend-form",
+    title: `${t("action.extend")} ${c.number}`, action: "extend-form", caseId: c.id,
     fields: [field(t("form.until"), until), reasonField()],
     onSubmit: async (form) => {
       if (!form.elements.until.value) return t("form.until_required");
@@ -76,7 +99,7 @@ const extendForm = (c, enqueue) => {
 };
 
 const reasonForm = (name, c, enqueue) => formDialog({
-  title: `${actionLabel(name)} ${c.number}`, action: `${name.slice(5)}-form`, fields: [reasonField()],
+  title: `${actionLabel(name)} ${c.number}`, action: `${name.slice(5)}-form`, caseId: c.id, fields: [reasonField()],
   onSubmit: async (form) => {
     const reason = reasonOf(form);
     if (!reason) return t("form.reason_required");
@@ -103,7 +126,7 @@ export const runAction = async (name, c, ctx) => {
     case "case.dispatch":
       return dispatchForm(c, ctx.ref, enqueue);
     case "case.merge":
-      return mergeForm(c, enqueue);
+      return mergeForm(c, ctx.ref, enqueue);
     case "case.extend":
       return extendForm(c, enqueue);
     case "case.reject":

@@ -1,8 +1,9 @@
 // The board's filter bar: status, site, community, category, team, overdue, dates, order. Its state lives in
-// the address (#/board?status=…), so a filtered board can be bookmarked and survives a reload.
+// the address (#/board?status=…), so a filtered board can be bookmarked and survives a reload. The default order
+// is the most urgent first; "newest first" is the other.
 import { STATUSES } from "/sync/client/names.js";
 import { el, options } from "./dom.js";
-import { t } from "./i18n/index.js";
+import { categoryName, statusName, t } from "./i18n/index.js";
 
 export const OPEN = "submitted,accepted,dispatched,in_progress";
 export const FILTER_KEYS = ["status", "site", "community", "category", "team", "overdue", "from", "to", "sort"];
@@ -24,13 +25,13 @@ const input = (name, label, type, value) => {
  * @param {(params: Record<string, string>) => void} apply called with the new filters
  */
 export const filterBar = (ref, params, apply) => {
-  const statusPairs = [[OPEN, t("filter.open")], ...Object.entries(STATUSES)];
+  const statusPairs = [[OPEN, t("filter.open")], ...Object.keys(STATUSES).map((s) => [s, statusName(s)])];
   const sites = ref.sites.filter((s) => !params.community || s.community === params.community);
   const form = el("form", { dataset: { action: "filter" }, role: "search", "aria-label": t("filter.legend") },
     select("status", t("filter.status"), statusPairs, params.status),
     select("community", t("filter.community"), ref.communities.map((c) => [c, c]), params.community),
     select("site", t("filter.site"), sites.map((s) => [s.code, `${s.name}（${s.code}）`]), params.site),
-    select("category", t("filter.category"), ref.categories.map((c) => [c.code, c.name_zh]), params.category),
+    select("category", t("filter.category"), ref.categories.map((c) => [c.code, categoryName(c, ref)]), params.category),
     select("team", t("filter.team"), ref.teams.map((x) => [x.code, x.name]), params.team),
     input("from", t("filter.from"), "date", params.from),
     input("to", t("filter.to"), "date", params.to),
@@ -38,7 +39,7 @@ export const filterBar = (ref, params, apply) => {
       el("label", { for: "filter-overdue", text: t("filter.overdue") })),
     el("span", {}, el("label", { for: "filter-sort", text: t("filter.sort") }),
       el("select", { id: "filter-sort", name: "sort", dataset: { filter: "sort" } },
-        options([["new", t("filter.sort_new")], ["due", t("filter.sort_due")]], params.sort || "new"))),
+        options([["due", t("filter.sort_due")], ["new", t("filter.sort_new")]], params.sort || "due"))),
     el("button", { type: "button", dataset: { action: "clear-filters" }, text: t("filter.clear") }));
 
   const read = () => {
@@ -48,7 +49,7 @@ export const filterBar = (ref, params, apply) => {
       const value = key === "overdue" ? (data.get("overdue") ? "1" : "") : String(data.get(key) ?? "");
       if (value) next[key] = value;
     }
-    if (next.sort === "new") delete next.sort;
+    if (next.sort === "due") delete next.sort;
     return next;
   };
   form.addEventListener("change", () => apply(read()));

@@ -1,31 +1,30 @@
-// The dispatcher console: routes (#/board, #/case/<id>, #/stats, #/admin/<page>), the live feed, the
-// outbox, sound and keyboard shortcuts. Views are mounted one at a time into [data-role="view"].
+// The dispatcher console: routes (#/board, #/case/<id>, #/stats, #/admin/<page>), the live feed, deadline alerts,
+// the outbox, sound, language and keyboard shortcuts. Views are mounted one at a time into [data-role="view"].
 import { createClient } from "/sync/client/index.js";
+import { watchDeadlines } from "./alerts.js";
 import { armOnInteraction, chime, setSound, soundEnabled } from "./chime.js";
 import { getJSON, sendJSON } from "./api.js";
 import { markFresh, mountBoard } from "./board.js";
 import { mountCase } from "./case-view.js";
 import { startTicking } from "./countdown.js";
 import { el, replace, typing } from "./dom.js";
-import { t } from "./i18n/index.js";
+import { applySavedLang, categoryName, currentLang, setLang, t } from "./i18n/index.js";
 import { connectLive } from "./live.js";
+import { notificationControl } from "./notify.js";
 import { outboxBar } from "./outbox-bar.js";
 import { reference } from "./reference.js";
 import { showHelp } from "./help.js";
+import { createToasts } from "./toast.js";
+
+// Before anything is drawn: the language this browser chose last time.
+applySavedLang();
 
 const root = document.querySelector('[data-role="console"]');
 const viewNode = root.querySelector('[data-role="view"]');
-const toastNode = root.querySelector('[data-role="toast"]');
 const liveNode = root.querySelector('[data-role="live-status"]');
+const langButton = root.querySelector('[data-action="lang"]');
 const isAdmin = root.dataset.roleName === "admin";
-
-let toastTimer = null;
-const toast = (text) => {
-  toastNode.textContent = text;
-  toastNode.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { toastNode.hidden = true; }, 5000);
-};
+const { toast, alarm } = createToasts(root.querySelector('[data-role="toast"]'), root.querySelector('[data-role="alarm"]'));
 
 const navigate = (hash) => {
   if (location.hash === hash) route();
@@ -40,6 +39,8 @@ const parseHash = () => {
 const client = createClient({ kind: "console" });
 let ref = null;
 let view = null;
+let alerts = null;
+let liveStatus = "connecting";
 
 const route = async () => {
   const { parts, params } = parseHash();
@@ -69,7 +70,8 @@ const route = async () => {
 const announce = async (caseId) => {
   try {
     const { case: c } = await getJSON(`/api/cases/${encodeURIComponent(caseId)}`);
-    toast(t("live.new_case", { number: c.number, category: c.category_name ?? c.category, site: c.site_name ?? c.site }));
+    const words = t("live.new_case", { number: c.number, category: categoryName(c, ref), site: c.site_name ?? c.site });
+    toast(c.urgent ? `${t("case.urgent")} ${words}` : words);
   } catch {
     // The row on the board is the cue that matters; a failed announcement is not worth an error.
   }
@@ -81,6 +83,8 @@ const onLiveEvent = (type, data) => {
     chime();
     announce(data.case_id);
   }
+  // Any move may start, stop or change a clock.
+  alerts?.refresh();
   if (!view) return;
   if (!view.caseId || view.caseId === data.case_id) view.refresh();
 };
@@ -119,7 +123,30 @@ soundButton.addEventListener("click", () => {
   setSound(!soundEnabled());
   paintSound();
 });
-paintSound();
+
+const paintLive = () => {
+  liveNode.textContent = t(`live.${liveStatus}`);
+  root.dataset.live = liveStatus;
+};
+
+// The server-drawn parts of the page, in the language in force.
+const translateShell = () => {
+  for (const node of root.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  for (const node of root.querySelectorAll("[data-i18n-label]")) node.setAttribute("aria-label", t(node.dataset.i18nLabel));
+  document.title = `${t("app.title")} · ${t("app.name")}`;
+  langButton.textContent = t("lang.switch");
+  langButton.lang = currentLang() === "en" ? "zh-CN" : "en";
+  paintSound();
+  paintLive();
+  root.querySelector('[data-role="notifications"]')?.replaceWith(notificationControl());
+  window.dispatchEvent(new Event("mashangban:lang"));
+};
+
+langButton.addEventListener("click", () => {
+  setLang(currentLang() === "en" ? "zh" : "en");
+  translateShell();
+  route();
+});
 
 root.querySelector('[data-action="logout"]').addEventListener("click", async () => {
   try {
@@ -132,8 +159,9 @@ root.querySelector('[data-action="logout"]').addEventListener("click", async () 
 });
 
 const boot = async () => {
+  translateShell();
   ref = await reference();
-  root.querySelector("header").append(soundButton, outboxBar(client));
+  root.querySelector('[data-role="tools"]').after(el("div", { class: "header-tools" }, soundButton, notificationControl(), outboxBar(client)));
   armOnInteraction();
   startTicking();
   window.addEventListener("hashchange", route);
@@ -146,16 +174,20 @@ const boot = async () => {
     lastPending = state.pending;
   });
   client.start();
+  alerts = watchDeadlines({ alarm, ref });
   // A safety net under the live feed: cases that cross a deadline move into "overdue only" without an event.
   setInterval(() => {
     if (document.visibilityState === "visible" && !document.querySelector("dialog[open]")) view?.refresh();
   }, 60_000);
   connectLive({
     onEvent: onLiveEvent,
-    onOpen: () => view?.refresh(),
+    onOpen: () => {
+      view?.refresh();
+      alerts.refresh();
+    },
     onStatus: (status) => {
-      liveNode.textContent = t(`live.${status === "online" ? "online" : status === "offline" ? "offline" : "connecting"}`);
-      root.dataset.live = status;
+      liveStatus = status === "online" || status === "offline" ? status : "connecting";
+      paintLive();
     },
   });
 };

@@ -15,5 +15,6 @@ export const outboxBar = (client) => {
         el("button", { type: "button", dataset: { action: "dismiss-rejected" }, on: { click: () => client.dismissRejected(r.mid) }, text: t("outbox.dismiss") }))));
   };
   client.subscribe((state) => { paint(state); });
+  window.addEventListener("mashangban:lang", () => paint(client.state));
   return node;
 };
