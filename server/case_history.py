@@ -75,8 +75,11 @@ def order_and_mark(timeline: list[dict[str, Any]], late_after_s: float) -> list[
     """The timeline in the order things happened (ties in commit order), each entry with ``happened_at``, and
     ``synced_later`` when a phone or desk recorded it more than ``late_after_s`` before the server received it
     (work done offline). Imports (12345, Open311) are not marked: their times are the caller's, not a device's."""
+    # Nothing happens to a case before it was reported: a note stamped by a clock running behind still comes after.
+    created = [happened_at(e) for e in timeline if e["type"] == M.create]
+    floor = created[0] if created else ""
     for entry in timeline:
-        entry["happened_at"] = happened_at(entry)
+        entry["happened_at"] = max(happened_at(entry), floor)
         gap = parse_time(entry["recorded_at"]) - parse_time(entry["happened_at"])
         entry["synced_later"] = entry["actor"].get("kind") != INTEGRATION and gap >= timedelta(seconds=late_after_s)
     return sorted(timeline, key=lambda e: (e["happened_at"], e["seq"]))

@@ -170,8 +170,12 @@ def test_an_admin_reissues_a_code_and_changes_a_limit_in_the_console(server: Run
     page.locator('[data-role="board"]').wait_for()
     page.keyboard.press("g")
     page.keyboard.press("a")
-    page.on("dialog", lambda dialog: dialog.accept())  # "reissue site BL-TX-002?"
     page.locator('[data-site="BL-TX-002"] [data-action="reissue-site"]').click()
+    # "Reissue site BL-TX-002?" in the console's own dialog, not the browser's confirm().
+    confirm = page.locator('dialog[data-role="confirm"]')
+    expect(confirm).to_contain_text("BL-TX-002")
+    expect(confirm.locator('[data-action="cancel"]')).to_be_focused()
+    confirm.locator('[data-action="confirm"]').click()
     expect(page.locator('[data-site="BL-TX-002"]')).to_have_attribute("data-active", "false")
     expect(page.locator('[data-site="BL-TX-002"]')).to_contain_text("BL-TX-006")
     expect(page.locator('[data-site="BL-TX-006"] a')).to_have_attribute("href", "/posters/BL-TX-006")

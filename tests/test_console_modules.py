@@ -75,3 +75,23 @@ async def test_console_and_login_pages_carry_the_strict_policy(tmp_path: Path) -
                 assert "script-src 'self'" in response.headers["content-security-policy"]
                 assert re.findall(r"<script[^>]*>", response.text) == [
                     f'<script type="module" src="/pwa/console/{"login" if "login" in path else "main"}.js">']
+
+
+def test_deadline_alerts_announce_each_step_of_each_clock_once() -> None:
+    # alerts.js reads the clock and the catalogue only when asked; Node imports it with a stub storage.
+    result = node(
+        "globalThis.localStorage = { getItem: () => null, setItem: () => {} }; globalThis.document = {};"
+        "const a = await import('./alerts.js');"
+        "const c = (id, due, warn, kind = 'resolution') => ({ id, deadline: { kind, due: new Date(due).toISOString(),"
+        " warn_at: new Date(warn).toISOString() } });"
+        "const states = (found) => found.map(({ entry, state }) => `${entry.case.id}:${state}`);"
+        "let w = a.observe(new Map(), [c('calm', 100000, 75000), c('late', 100000, 75000), c('none', 0, 0)], 80000);"
+        "const seen = [states(a.crossed(w, 80000))];"  # first seen: 'late' already amber, no alert for that
+        "seen.push(states(a.crossed(w, 100000)));"  # both pass their limit
+        "seen.push(states(a.crossed(w, 200000)));"  # nothing new
+        "w = a.observe(w, [c('calm', 300000, 250000), c('late', 100000, 75000)], 200000);"  # calm extended
+        "seen.push(states(a.crossed(w, 260000)));"
+        "w = a.observe(w, [c('late', 100000, 75000)], 260000);"  # a list read again changes nothing for late
+        "seen.push(states(a.crossed(w, 400000)), [...w.keys()]);"
+        "console.log(JSON.stringify(seen));")
+    assert result == [[], ["calm:overdue", "late:overdue"], [], ["calm:warn"], [], ["late"]]

@@ -51,7 +51,7 @@ const reasons = (likeness) => [
   likeness.identical ? t("merge.identical") : null,
   likeness.same_site ? t("merge.same_site") : null,
   likeness.same_category ? t("merge.same_category") : null,
-  t("merge.apart", { time: duration(likeness.minutes_apart * 60_000) }),
+  likeness.minutes_apart < 1 ? t("merge.same_time") : t("merge.apart", { time: duration(likeness.minutes_apart * 60_000) }),
   !likeness.identical && likeness.text_similarity > 0 ? t("merge.similar", { percent: Math.round(likeness.text_similarity * 100) }) : null,
 ].filter(Boolean).join(" · ");
 

@@ -13,7 +13,7 @@ import { syncClock } from "./countdown.js";
 import { el, replace } from "./dom.js";
 import { categoryName, locale, ratingName, statusName, t } from "./i18n/index.js";
 import { noteForm } from "./note-form.js";
-import { held, keepScroll, patchList, setText } from "./patch.js";
+import { afterRelease, held, keepScroll, patchList, pressedWithin, setText } from "./patch.js";
 import { entrySig, timelineItem } from "./timeline.js";
 import { photoThumb, photoUrls } from "/pwa/shared/photo-viewer.js";
 
@@ -75,7 +75,22 @@ export const mountCase = (container, id, ctx) => {
     mergedHeading, merged,
     el("h3", { text: t("case.timeline") }), trail);
 
+  const markClosed = (c) => {
+    // A button kept because a person is on it, for an action no longer open, says so instead of vanishing.
+    for (const button of actions.children) {
+      const open = c.actions.includes(`case.${button.dataset.action}`);
+      if (open) button.removeAttribute("aria-disabled");
+      else button.setAttribute("aria-disabled", "true");
+    }
+  };
+
   const paintActions = (c) => {
+    if (pressedWithin(actions)) {
+      // Nothing moves under the finger: new buttons wait until it lifts (and the click has landed).
+      markClosed(c);
+      afterRelease(() => paintActions(current));
+      return;
+    }
     patchList(actions, c.actions.map((name) => ({
       key: name, sig: name,
       render: () => el("button", {
@@ -83,12 +98,7 @@ export const mountCase = (container, id, ctx) => {
         on: { click: () => act(name) },
       }, actionLabel(name), " ", el("kbd", { text: ACTION_KEYS[name] })),
     })));
-    // A button kept because a person is on it, for an action no longer open, says so instead of vanishing.
-    for (const button of actions.children) {
-      const open = c.actions.includes(`case.${button.dataset.action}`);
-      if (open) button.removeAttribute("aria-disabled");
-      else button.setAttribute("aria-disabled", "true");
-    }
+    markClosed(c);
   };
 
   const paintChanged = (moves) => {
@@ -182,6 +192,8 @@ export const mountCase = (container, id, ctx) => {
     return true;
   };
 
+  // Another case may still be on screen: it goes at once, so nothing on it can be pressed by mistake.
+  replace(container, el("p", { role: "status", text: t("loading") }));
   refresh();
   return { refresh, onKey, caseId: id };
 };

@@ -7,9 +7,15 @@
 // next update; a new one is inserted where it belongs; one no longer listed is removed, unless held.
 
 let pressed = null;
+let waiting = [];
 document.addEventListener("pointerdown", (event) => { pressed = event.target; }, true);
-// The click follows pointerup in the same task; forget the pressed element only after it.
-const release = () => setTimeout(() => { pressed = null; }, 0);
+// The click follows pointerup in the same task; forget the pressed element only after it, then run what waited.
+const release = () => setTimeout(() => {
+  pressed = null;
+  const run = waiting;
+  waiting = [];
+  for (const fn of run) fn();
+}, 0);
 document.addEventListener("pointerup", release, true);
 document.addEventListener("pointercancel", release, true);
 
@@ -17,6 +23,19 @@ document.addEventListener("pointercancel", release, true);
 export const held = (node) => {
   const active = document.activeElement;
   return Boolean((active && active !== document.body && node.contains(active)) || (pressed && node.contains(pressed)));
+};
+
+/** Whether the element being pressed is inside `node`. */
+export const pressedWithin = (node) => Boolean(pressed && node.contains(pressed));
+
+/**
+ * Run `fn` once the pointer is released (after the click it makes), or now when nothing is pressed. For a row of
+ * buttons: a button appearing before the one under the finger would move it, and the click would land on its
+ * neighbour.
+ */
+export const afterRelease = (fn) => {
+  if (pressed) waiting.push(fn);
+  else fn();
 };
 
 /**
@@ -66,14 +85,22 @@ export const setText = (node, text) => {
   if (node.textContent !== text) node.textContent = text;
 };
 
+const onScreen = (node) => {
+  const box = node.getBoundingClientRect();
+  return box.bottom > 0 && box.top < window.innerHeight;
+};
+
 /**
- * Run `update` (which changes `container`) without moving what the person is looking at: the first keyed or
- * region element visible at the top of the window stays at the same height on screen.
+ * Run `update` (which changes `container`) without moving what the person is on: the element being pressed or
+ * holding the focus, if it is on screen, or else the first keyed or region element visible at the top of the
+ * window, stays at the same height on screen.
  * @param {Element} container
  * @param {() => void} update
  */
 export const keepScroll = (container, update) => {
-  const anchor = [...container.querySelectorAll("[data-key], [data-region]")]
+  const active = document.activeElement;
+  const touched = [pressed, active].find((node) => node && node !== document.body && container.contains(node) && onScreen(node));
+  const anchor = touched ?? [...container.querySelectorAll("[data-key], [data-region]")]
     .find((node) => node.getBoundingClientRect().bottom > 0);
   const before = anchor?.getBoundingClientRect().top;
   update();

@@ -29,3 +29,28 @@ export const values = (form) => {
   }
   return out;
 };
+
+const NEW_COMMUNITY = "\u0000new";
+
+/**
+ * A community chosen from those the sites already name, or a new one typed in (the last choice): a list rather
+ * than free text, so "天鑫社区" and "天鑫 社区" do not become two communities by a slip of the keyboard.
+ * The control that currently holds the answer is the one named `community`, so `values(form)` reads it.
+ * @param {string[]} communities
+ * @param {{value?: string, required?: boolean}} options
+ */
+export const communityField = (communities, { value = "", required = true } = {}) => {
+  const pairs = [["", required ? t("admin.choose_community") : t("none")], ...communities.map((c) => [c, c]),
+    [NEW_COMMUNITY, t("admin.new_community")]];
+  const select = el("select", { name: "community", required, dataset: { role: "community" } }, options(pairs, value));
+  const typed = el("input", { hidden: true, disabled: true, required, maxlength: 120, "aria-label": t("admin.new_community_name"), dataset: { role: "new-community" } });
+  select.addEventListener("change", () => {
+    const fresh = select.value === NEW_COMMUNITY;
+    typed.hidden = !fresh;
+    typed.disabled = !fresh;
+    typed.name = fresh ? "community" : "";
+    select.name = fresh ? "" : "community";
+    if (fresh) typed.focus();
+  });
+  return el("label", {}, t("field.community"), select, typed);
+};

@@ -3,19 +3,20 @@ import { getJSON, sendJSON } from "../api.js";
 import { el, replace } from "../dom.js";
 import { t } from "../i18n/index.js";
 import { reference } from "../reference.js";
-import { attempt, input, select, values } from "./form.js";
+import { attempt, communityField, input, select, values } from "./form.js";
 
 const KINDS = ["vanguard", "grid", "property", "mediation", "department"];
 
 export const mountTeams = async (container, ctx) => {
   const { teams } = await getJSON("/api/admin/teams");
   const reload = async () => {
-    await reference(true);
+    ctx.ref = await reference(true);
     mountTeams(container, ctx);
   };
   const addForm = el("form", { class: "inline", dataset: { action: "add-team" } },
     input("code", { required: true, placeholder: "TX-WG2" }), input("name", { required: true }),
-    select("kind", KINDS.map((k) => [k, t(`team_kind.${k}`)]), "grid"), input("community"), el("button", { type: "submit", text: t("admin.add") }));
+    select("kind", KINDS.map((k) => [k, t(`team_kind.${k}`)]), "grid"), communityField(ctx.ref.communities, { required: false }),
+    el("button", { type: "submit", text: t("admin.add") }));
   addForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (await attempt(ctx, () => sendJSON("POST", "/api/admin/teams", values(addForm)), t("admin.saved"))) reload();

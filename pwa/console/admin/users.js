@@ -35,7 +35,7 @@ export const mountUsers = async (container, ctx) => {
   });
   const row = (u) => el("tr", { dataset: { user: u.username, active: String(u.active) } },
     el("td", { text: u.username }), el("td", { text: u.display_name }), el("td", { text: t(`role.${u.role}`) }),
-    el("td", { text: u.team ?? "" }), el("td", { text: u.active ? t("admin.active") : t("admin.inactive") }),
+    el("td", { text: u.team ? teams.find((x) => x.code === u.team)?.name ?? u.team : t("none") }), el("td", { text: u.active ? t("admin.active") : t("admin.inactive") }),
     el("td", {},
       el("button", { type: "button", dataset: { action: u.active ? "disable-user" : "enable-user" }, on: { click: async () => {
         if (await attempt(ctx, () => sendJSON("PATCH", `/api/admin/users/${u.username}`, { active: !u.active }), t("admin.saved"))) reload();

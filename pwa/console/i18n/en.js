@@ -304,4 +304,10 @@ export const messages = Object.freeze({
   "rating.satisfied": "Satisfied",
   "rating.basically": "Mostly satisfied",
   "rating.unsatisfied": "Not satisfied",
+  "metric.cases": "Cases",
+  "stats.metric_auto": "Automatic (a measure with data)",
+  "admin.new_community": "Other (a new community)",
+  "admin.new_community_name": "Name of the new community",
+  "admin.choose_community": "Choose a community",
+  "merge.same_time": "less than a minute apart",
 });

@@ -291,4 +291,10 @@ export const messages = Object.freeze({
   "merge.apart": "相隔 {time}",
   "merge.similar": "内容相似 {percent}%",
   "merge.none": "附近没有可合并的诉求",
+  "metric.cases": "案件数",
+  "stats.metric_auto": "自动（选有数据的指标）",
+  "admin.new_community": "其他（新社区）",
+  "admin.new_community_name": "新社区名称",
+  "admin.choose_community": "请选择社区",
+  "merge.same_time": "相隔不到 1 分钟",
 });
