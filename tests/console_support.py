@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterator
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, Page
 
 from tests.support.server import RunningServer
 
@@ -65,3 +66,17 @@ def desk(server: RunningServer) -> Iterator[Callable[[str], Desk]]:
     yield make
     for d in opened:
         d.close()
+
+
+def open_case(browser: Browser, server: RunningServer, case_id: str, height: int = 900) -> tuple[Page, list[str]]:
+    """A dispatcher signed in, on case ``case_id``'s page once its timeline shows; returns the page and the list
+    that collects its script errors."""
+    from tests.test_console_browser import sign_in
+
+    page = browser.new_context(viewport={"width": 1280, "height": height}).new_page()
+    errors = sign_in(page, server, "dispatcher")
+    page.wait_for_url("**/console/**")
+    page.locator('[data-role="board"]').wait_for()
+    page.goto(f"{server.url}/console/#/case/{case_id}")
+    page.locator('[data-role="timeline"] li').first.wait_for()
+    return page, errors

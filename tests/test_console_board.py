@@ -122,7 +122,7 @@ def test_fifteen_cases_fit_on_a_1366_by_768_screen_and_no_status_wraps(server: R
     assert wrapped == [], wrapped
     # In English too, where the words are longer.
     page.locator('[data-action="lang"]').click()
-    expect(page.locator('[data-role="case-rows"] td.status').first).to_have_text("Awaiting acceptance")
+    expect(page.locator('[data-role="case-rows"] td.status').first).to_have_text("Submitted")
     fully_visible = page.evaluate("""() => [...document.querySelectorAll('[data-role="case-rows"] tr')]
         .filter((row) => row.getBoundingClientRect().bottom <= window.innerHeight).length""")
     assert fully_visible >= 15, fully_visible

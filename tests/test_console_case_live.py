@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Callable
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.console_support import Desk, desk  # noqa: F401  (a fixture, found by name)
+from tests.console_support import Desk, desk, open_case  # noqa: F401  (desk: a fixture, found by name)
 from tests.support.server import RunningServer
-from tests.test_console_browser import push_report, sign_in
+from tests.test_console_browser import push_report
 
 pytestmark = pytest.mark.browser
 
@@ -19,20 +19,6 @@ pytestmark = pytest.mark.browser
 def admin(desk: Callable[[str], Desk]) -> Desk:
     """The other person: the admin at another desk, acting on the same cases."""
     return desk("admin")
-
-
-def open_case(browser: Browser, server: RunningServer, case_id: str, height: int = 900) -> tuple[Page, list[str]]:
-    page = browser.new_context(viewport={"width": 1280, "height": height}).new_page()
-    errors = sign_in(page, server, "dispatcher")
-    page.wait_for_url("**/console/**")
-    page.locator('[data-role="board"]').wait_for()
-    page.goto(f"{server.url}/console/#/case/{case_id}")
-    page.locator('[data-role="timeline"] li').first.wait_for()
-    return page, errors
-
-
-def status(page: Page) -> str:
-    return str(page.locator('[data-role="case-status"]').text_content())
 
 
 def test_typing_a_note_and_reading_survive_live_updates(server: RunningServer, browser: Browser, admin: Desk) -> None:

@@ -13,11 +13,10 @@ from typing import Callable
 import httpx
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.console_support import Desk, desk  # noqa: F401  (a fixture, found by name)
+from tests.console_support import Desk, desk, open_case  # noqa: F401  (desk: a fixture, found by name)
 from tests.support.server import RunningServer
-from tests.test_console_browser import sign_in
 
 pytestmark = pytest.mark.browser
 MINUTE_MS = 60_000
@@ -61,16 +60,6 @@ def staff_upload(desk: Desk) -> str:
     response = desk.http.post("/api/photos", content=jpeg(), headers={"Content-Type": "image/jpeg"})
     assert response.status_code == 201, response.text
     return str(response.json()["photo_id"])
-
-
-def open_case(browser: Browser, server: RunningServer, case_id: str) -> tuple[Page, list[str]]:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    errors = sign_in(page, server, "dispatcher")
-    page.wait_for_url("**/console/**")
-    page.locator('[data-role="board"]').wait_for()
-    page.goto(f"{server.url}/console/#/case/{case_id}")
-    page.locator('[data-role="timeline"] li').first.wait_for()
-    return page, errors
 
 
 def test_people_by_name_offline_work_marked_and_photos_labelled(server: RunningServer, browser: Browser,

@@ -7,8 +7,8 @@ a condition on ``cases c`` for :class:`server.storage.case_reads.CaseFilter`.
 
 The trigram tokenizer indexes every run of three characters, so a term of three or more characters is a phrase
 query on the index. A shorter term ("路灯", "发烧") matches no trigram at all, and FTS5 answers it with nothing,
-even through LIKE; such terms are matched with ``instr`` over the indexed text instead, a scan that stays cheap
-because each row is a single short text.
+even through LIKE; such terms are matched with ``instr`` over the texts themselves (``bench/search.py`` measures
+both against a plain scan).
 """
 from __future__ import annotations
 
@@ -50,23 +50,40 @@ def _phrase(term: str) -> str:
 
 
 def matching(terms: Iterable[str], hide_confidential_contacts: bool) -> tuple[str, list[Any]]:
-    """A condition on ``cases c``: every term is found in one of the case's indexed texts or in its site's name.
+    """A condition on ``cases c``: every term is found in one of the case's texts or in its site's name.
 
     ``hide_confidential_contacts``: the reporter's name and phone of a confidential case (是否保密) are shown only
     to dispatchers and admins, so for anyone else they must not find the case either.
     """
     clauses, params = [], []
-    private = (" AND (s.field NOT IN ('name', 'phone')"
-               " OR s.case_id IN (SELECT id FROM cases WHERE confidential = 0))") if hide_confidential_contacts else ""
     for term in terms:
         if len(term) >= TRIGRAM:
-            text, value = "s.case_search MATCH ?", _phrase(term)
+            text, text_params = _indexed(term, hide_confidential_contacts)
         else:
-            text, value = "instr(lower(s.body), lower(?)) > 0", term
-        clauses.append(f"(c.id IN (SELECT s.case_id FROM case_search s WHERE {text}{private})"
-                       " OR c.site IN (SELECT code FROM sites WHERE instr(lower(name), lower(?)) > 0))")
-        params.extend([value, term])
+            text, text_params = _scanned(term, hide_confidential_contacts)
+        clauses.append(f"({text} OR c.site IN (SELECT code FROM sites WHERE instr(lower(name), lower(?)) > 0))")
+        params.extend([*text_params, term])
     return " AND ".join(clauses) or "1=1", params
+
+
+def _indexed(term: str, hide_confidential_contacts: bool) -> tuple[str, list[Any]]:
+    """Three characters or more: the cases whose indexed texts hold the term, as a phrase of the trigram index."""
+    private = (" AND (s.field NOT IN ('name', 'phone')"
+               " OR s.case_id IN (SELECT id FROM cases WHERE confidential = 0))") if hide_confidential_contacts else ""
+    return f"c.id IN (SELECT s.case_id FROM case_search s WHERE s.case_search MATCH ?{private})", [_phrase(term)]
+
+
+def _scanned(term: str, hide_confidential_contacts: bool) -> tuple[str, list[Any]]:
+    """One or two characters: no trigram holds them, so the texts themselves are scanned, with ``LIKE`` (which
+    ignores the case of Latin letters, as the index does). The case's own columns and the notes table are read
+    rather than the index: a scan of the virtual table costs several times more."""
+    found = "{} LIKE ? ESCAPE '\\'"
+    contact = f"({found.format('c.contact_name')} OR {found.format('c.contact_phone')})"
+    if hide_confidential_contacts:
+        contact = f"(c.confidential = 0 AND {contact})"
+    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return (f"({found.format('c.number')} OR {found.format('c.description')} OR {contact}"
+            f" OR c.id IN (SELECT n.case_id FROM case_notes n WHERE {found.format('n.text')}))", [pattern] * 5)
 
 
 async def by_number(db: Database, number: str) -> Row | None:

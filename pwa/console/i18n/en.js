@@ -292,7 +292,7 @@ export const messages = Object.freeze({
   "merge.similar": "{percent}% similar wording",
   "merge.none": "No case nearby to merge into",
 
-  "status.submitted": "Awaiting acceptance",
+  "status.submitted": "Submitted",
   "status.accepted": "Accepted",
   "status.dispatched": "Dispatched",
   "status.in_progress": "In progress",
