@@ -27,6 +27,7 @@ from sync.fold import revision
 from sync.hlc import Hlc
 from sync.lifecycle import next_status
 from sync.names import CONFLICT, FIELD, PRIORITY, E, M, R, S
+from sync.pseudonyms import public_revision
 
 CREATE_CONTENT = ("track_token", "site", "category", "description", "photos", "location")
 
@@ -114,7 +115,9 @@ def _set(world: World, case: dict[str, Any], args: dict[str, Any], rev: str) -> 
     current, current_rev = case[name], case[name + "_rev"]
     wins = rev > current_rev
     outcome = Outcome(R.applied, [(M.set, payload)] if wins else [])
-    if (args["seen"] != current_rev or not wins) and value != current:
+    # Staff are shown revisions in public form (no client id in them); a client from before that sends the raw one.
+    seen = args["seen"] in (current_rev, public_revision(current_rev))
+    if (not seen or not wins) and value != current:
         mine, theirs = {"value": value, "rev": rev}, {"value": current, "rev": current_rev}
         kept, lost = (mine, theirs) if wins else (theirs, mine)
         outcome.result = R.conflict

@@ -18,6 +18,7 @@ from server import ratelimit
 from server.auth import staff_from_request
 from server.body import json_object
 from server.errors import ApiError
+from server.pseudonyms import pseudonyms
 from sync import store
 from sync.actor import RESIDENT, STAFF, Actor
 from sync.apply import ClientMismatch, GapError, Options, PushError, apply_push, check_owner
@@ -127,7 +128,7 @@ async def pull_changes(request: Request) -> JSONResponse:
             check_owner(actor, registered)
         except ClientMismatch as err:
             raise ApiError(403, err.code, err.message) from None
-    return JSONResponse(await pull(db, actor, cursor, limit), headers=_NO_STORE)
+    return JSONResponse(await pull(db, actor, cursor, limit, pseudonyms(request)), headers=_NO_STORE)
 
 
 routes = [

@@ -71,6 +71,8 @@ export const messages = Object.freeze({
   "case.back": "← Back to cases",
   "case.description": "Report",
   "case.contact": "Contact",
+  "case.reporter": "Reported by",
+  "case.reporter_cases": "{n} reports in all",
   "case.no_contact": "No contact given",
   "case.photos": "Photos",
   "case.no_photos": "No photos",

@@ -71,6 +71,8 @@ export const messages = Object.freeze({
   "case.back": "← 返回列表",
   "case.description": "诉求内容",
   "case.contact": "联系人",
+  "case.reporter": "报告人",
+  "case.reporter_cases": "共报告 {n} 件",
   "case.no_contact": "未留联系方式",
   "case.photos": "照片",
   "case.no_photos": "没有照片",
