@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from starlette.datastructures import State
 from starlette.requests import Request
 
 from server.errors import ApiError
@@ -38,6 +39,12 @@ class RateLimiter:
             self._buckets[key].tokens -= count
         return wait
 
+    def give_back(self, key: str, count: int = 1) -> None:
+        """Return ``count`` tokens taken for ``key`` (what they paid for did not count against it)."""
+        bucket = self._buckets.get(key)
+        if bucket is not None:
+            bucket.tokens = min(float(self.limit), bucket.tokens + count)
+
     def check(self, key: str, count: int = 1) -> float:
         """Like :meth:`take`, without taking: 0 when ``count`` tokens are there, else the seconds until they are."""
         now = self.clock()
@@ -63,14 +70,20 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client is not None else "unknown"
 
 
+def limiters(state: State) -> dict[str, RateLimiter]:
+    """The application's limiters by name."""
+    found: dict[str, RateLimiter] | None = getattr(state, "rate_limiters", None)
+    if found is None:
+        found = state.rate_limiters = {}
+    return found
+
+
 def limiter(request: Request, name: str, limit: int, window_s: float) -> RateLimiter:
     """The application's limiter called ``name`` (made on first use with the settings in force)."""
-    limiters: dict[str, RateLimiter] | None = getattr(request.app.state, "rate_limiters", None)
-    if limiters is None:
-        limiters = request.app.state.rate_limiters = {}
-    found = limiters.get(name)
+    by_name = limiters(request.app.state)
+    found = by_name.get(name)
     if found is None:
-        found = limiters[name] = RateLimiter(limit, window_s)
+        found = by_name[name] = RateLimiter(limit, window_s)
     return found
 
 

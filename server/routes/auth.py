@@ -7,6 +7,7 @@ from starlette.routing import Route
 
 from server.auth import login as auth_login
 from server.auth import require_staff, tokens
+from server.ratelimit import client_address
 from server.body import json_object, string_field
 from server.errors import ApiError
 
@@ -24,7 +25,8 @@ async def login(request: Request) -> JSONResponse:
         raise ApiError(400, "invalid_args", "字段 device 应为 true/false 或设备名称", field="device")
     device_name = (device if isinstance(device, str) else "field phone") if device else None
     config = request.app.state.config
-    result = await auth_login.login(request.app.state.db, config, username.strip(), password, device_name)
+    result = await auth_login.login(request.app.state.db, request.app.state, config, client_address(request),
+                                    username.strip(), password, device_name)
     body: dict[str, object] = {"user": _user_json(result.username, result.display_name, result.role, result.team)}
     if result.device_token is not None:
         body["device_token"] = result.device_token

@@ -21,33 +21,26 @@ async def insert_user(conn: aiosqlite.Connection, username: str, display_name: s
     return int(cur.lastrowid or 0)
 
 
+# A user's lock-out lives in login_failures (which also holds names that belong to nobody); shown while in force.
+_LOCK = ("LEFT JOIN login_failures f ON f.username = u.username"
+         " AND f.locked_until > strftime('%Y-%m-%dT%H:%M:%fZ','now')")
+
+
 async def get_user(db: Database, username: str) -> Row | None:
-    return await db.fetchone("SELECT * FROM users WHERE username = ?", (username,))
+    return await db.fetchone(f"SELECT u.*, f.locked_until FROM users u {_LOCK} WHERE u.username = ?", (username,))
 
 
 async def get_user_by_id(db: Database, user_id: int) -> Row | None:
     return await db.fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
 
 
-async def record_failed_login(conn: aiosqlite.Connection, user_id: int, max_failures: int, lock_minutes: int) -> None:
-    await conn.execute(
-        "UPDATE users SET failed_logins = failed_logins + 1,"
-        " locked_until = CASE WHEN failed_logins + 1 >= ?"
-        "   THEN strftime('%Y-%m-%dT%H:%M:%fZ','now', ?) ELSE locked_until END"
-        " WHERE id = ?",
-        (max_failures, f"+{lock_minutes} minutes", user_id),
-    )
-
-
-async def record_login(conn: aiosqlite.Connection, user_id: int) -> None:
-    await conn.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", (user_id,))
-
-
 async def set_password(conn: aiosqlite.Connection, username: str, password_hash: str) -> bool:
-    cur = await conn.execute(
-        "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE username = ?",
-        (password_hash, username))
-    return cur.rowcount == 1
+    """Give the user a new password; it also lifts a lock-out (the new one has never been guessed at)."""
+    cur = await conn.execute("UPDATE users SET password_hash = ? WHERE username = ?", (password_hash, username))
+    if cur.rowcount != 1:
+        return False
+    await conn.execute("DELETE FROM login_failures WHERE username = ?", (username,))
+    return True
 
 
 async def set_active(conn: aiosqlite.Connection, username: str, active: bool) -> int | None:
@@ -105,21 +98,21 @@ async def user_for_device(db: Database, token_hash: str) -> Row | None:
         f" WHERE d.token_hash = ? AND d.revoked_at IS NULL AND {_LIVE_USER}", (token_hash,))
 
 
-USER_COLUMNS = "id, username, display_name, role, team, active, locked_until, created_at"
+USER_COLUMNS = "u.id, u.username, u.display_name, u.role, u.team, u.active, f.locked_until, u.created_at"
 
 
 async def list_users(db: Database, role: str | None = None, team: str | None = None,
                      active_only: bool = False) -> list[Row]:
-    sql, params = f"SELECT {USER_COLUMNS} FROM users WHERE 1=1", []
+    sql, params = f"SELECT {USER_COLUMNS} FROM users u {_LOCK} WHERE 1=1", []
     if role is not None:
-        sql += " AND role = ?"
+        sql += " AND u.role = ?"
         params.append(role)
     if team is not None:
-        sql += " AND team = ?"
+        sql += " AND u.team = ?"
         params.append(team)
     if active_only:
-        sql += " AND active = 1"
-    return await db.fetchall(sql + " ORDER BY active DESC, role, username", params)
+        sql += " AND u.active = 1"
+    return await db.fetchall(sql + " ORDER BY u.active DESC, u.role, u.username", params)
 
 
 async def update_user(conn: aiosqlite.Connection, username: str, changes: dict[str, object]) -> bool:
