@@ -107,9 +107,12 @@ def _set(world: World, case: dict[str, Any], args: dict[str, Any], rev: str) -> 
         category = world.category(value)
         if category is None:
             raise Invalid(E.invalid_args, "诉求类别不存在或已停用")
-        created = _ms(case["created_at"])
-        payload["response_due"] = response_due(created, category["response_limit_minutes"])
-        payload["resolution_due"] = resolution_due(created, category["resolution_limit_days"])
+        # Triage: before acceptance the deadlines follow the category. After it they stay as they are; a
+        # deadline then moves only by case.extend, with a reason on the record.
+        if case["status"] == S.submitted:
+            created = _ms(case["created_at"])
+            payload["response_due"] = response_due(created, category["response_limit_minutes"])
+            payload["resolution_due"] = resolution_due(created, category["resolution_limit_days"])
     elif name == FIELD.assignee and value is not None and not world.user_exists(value):
         raise Invalid(E.invalid_args, "处置人不存在或已停用")
     current, current_rev = case[name], case[name + "_rev"]
@@ -155,8 +158,10 @@ def _moved(world: World, name: str, case: dict[str, Any], args: dict[str, Any], 
 
 
 def decide(world: World, actor: Actor, name: str, args: dict[str, Any], hlc: Hlc, now_ms: int,
-                 prefix: str) -> Outcome:
-    """What mutation ``name`` with valid ``args``, stamped ``hlc``, does now; raises ``Invalid`` to refuse it."""
+           prefix: str, floor_ms: int = 0) -> Outcome:
+    """What mutation ``name`` with valid ``args``, stamped ``hlc``, does now; raises ``Invalid`` to refuse it.
+    ``floor_ms`` is the latest reading the server has had of the same client's clock: an action it sends now
+    cannot have happened before that."""
     if name == M.create:
         return _create(world, actor, args, now_ms, prefix)
     case = world.case(args["id"])
@@ -167,6 +172,11 @@ def decide(world: World, actor: Actor, name: str, args: dict[str, Any], hlc: Hlc
         raise Invalid(*refused)
     rev = revision(str(hlc), actor.client_id)
     if name == M.set:
+        refused = rights.field_refusal(actor, args["field"])
+        if refused:
+            raise Invalid(*refused)
+        if not rights.field_open(args["field"], case["status"]):
+            return _stale(name, case, args)
         return _set(world, case, args, rev)
     if name == M.note and world.has_note(case["id"], args["note_id"]):
         return Outcome(R.duplicate)
@@ -181,8 +191,9 @@ def decide(world: World, actor: Actor, name: str, args: dict[str, Any], hlc: Hlc
     if name == M.extend and args["until"] <= (case["extended_until"] or case["resolution_due"]):
         raise Invalid(E.invalid_args, "延期时间必须晚于当前办理期限")
     # An action's time is when the device says it happened (work done offline counts when it was done), but
-    # never before the case existed.
-    at = max(iso(hlc.ms), case["created_at"])
+    # never before what it acts on: the latest event recorded on the case (sync.fold.event_time), nor before the
+    # device's own clock had already passed. So resolved_at and accepted_at cannot be backdated.
+    at = max(iso(max(hlc.ms, floor_ms)), case["last_event_at"])
     payload = _moved(world, name, case, args, rev, at)
     if name != M.extend:
         payload = {"from": status, "to": to, **payload}

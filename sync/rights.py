@@ -7,6 +7,25 @@
 - Dispatchers and admins may do everything except the resident's own acts (rating, withdrawing); they create
   cases taken by phone or on site (channel ``field``) or from other systems (``open311``).
 
+Fields (``case.set``) have their own table, :data:`FIELD_RIGHTS`: who may write each, and in which statuses.
+
+============  =======================  ==============================================
+field         who may write it         while the case is
+============  =======================  ==============================================
+category      dispatcher, admin        submitted, accepted, dispatched, in_progress
+assignee      dispatcher, admin, field submitted, accepted, dispatched, in_progress
+priority      dispatcher, admin, field submitted, accepted, dispatched, in_progress
+location      dispatcher, admin, field submitted, accepted, dispatched, in_progress
+============  =======================  ==============================================
+
+Field staff (on their own cases only, as above) may take a case or hand it to a teammate, raise its priority and
+correct its location; the category decides the deadlines, so they may not change it. A dispatcher's change before acceptance
+recomputes both deadlines from the report's time (triage); after acceptance it leaves them as they are, and a
+deadline moves only by ``case.extend``, an event with a reason. Once a case is resolved its fields are frozen
+(a reopen thaws them) and on a closed, rejected, merged or withdrawn case nothing changes. A caller without the
+right is refused (``rejected``); a write that arrives after the case left the statuses of its field is kept as a
+``case.conflict`` event, like a move the case can no longer make.
+
 A refusal is a value ``(error code, Chinese message)``; the engine records the mutation as rejected with it.
 """
 from __future__ import annotations
@@ -14,9 +33,19 @@ from __future__ import annotations
 from typing import Any
 
 from sync.actor import KIOSK, RESIDENT, Actor
-from sync.names import CHANNEL, ROLE, E, M
+from sync.lifecycle import OPEN
+from sync.names import CHANNEL, FIELD, ROLE, E, M
 
 Refusal = tuple[str, str]
+
+DESK = frozenset({ROLE.admin, ROLE.dispatcher})
+# field → (roles that may write it, statuses in which it may change)
+FIELD_RIGHTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    FIELD.category: (DESK, OPEN),
+    FIELD.assignee: (DESK | {ROLE.field}, OPEN),
+    FIELD.priority: (DESK | {ROLE.field}, OPEN),
+    FIELD.location: (DESK | {ROLE.field}, OPEN),
+}
 
 RESIDENT_ACTS = frozenset({M.rate, M.withdraw, M.note})
 FIELD_ACTS = frozenset({M.start, M.resolve, M.note, M.photo, M.set, M.return_})
@@ -25,6 +54,7 @@ STAFF_CHANNELS = frozenset({CHANNEL.field, CHANNEL.open311})
 _NOT_YOURS = (E.forbidden, "只能操作本人提交的诉求")
 _NOT_YOUR_TEAM = (E.forbidden, "该诉求未派给您或您所在的队伍")
 _NOT_ALLOWED = (E.forbidden, "您没有权限执行此操作")
+_FIELD_NAMES = {FIELD.category: "诉求类别", FIELD.assignee: "处置人", FIELD.priority: "优先级", FIELD.location: "位置"}
 
 
 def channel_for(actor: Actor, requested: str | None) -> str | Refusal:
@@ -67,3 +97,16 @@ def refusal(actor: Actor, name: str, case: dict[str, Any]) -> Refusal | None:
     if actor.role in (ROLE.admin, ROLE.dispatcher):
         return _NOT_ALLOWED if name in (M.rate, M.withdraw) else None
     return _NOT_ALLOWED
+
+
+def field_refusal(actor: Actor, field: str) -> Refusal | None:
+    """Why the caller may not write ``field`` with ``case.set`` at all, or None (see :data:`FIELD_RIGHTS`)."""
+    roles, _ = FIELD_RIGHTS[field]
+    if actor.role in roles:
+        return None
+    return (E.forbidden, f"您的角色不能修改{_FIELD_NAMES[field]}，请联系调度员")
+
+
+def field_open(field: str, status: str) -> bool:
+    """Whether ``field`` may still change while the case is in ``status``."""
+    return status in FIELD_RIGHTS[field][1]

@@ -2,8 +2,8 @@
 import pytest
 
 from sync.actor import KIOSK, RESIDENT, STAFF, Actor
-from sync.names import CHANNEL, MUTATIONS, E, M
-from sync.rights import channel_for, create_refusal, refusal
+from sync.names import CHANNEL, FIELD, MUTATIONS, E, M
+from sync.rights import channel_for, create_refusal, field_refusal, refusal
 
 OWNER = "a" * 32
 CASE = {"created_by_client": OWNER, "team": "T1", "assignee": 7}
@@ -55,3 +55,11 @@ def test_channels_and_sites_of_new_reports() -> None:
     assert channel_for(FIELD_T1, None)[0] == E.forbidden  # type: ignore[index]
     assert create_refusal(KIOSK_ACTOR, "S1") is None and create_refusal(KIOSK_ACTOR, "S2") is not None
     assert create_refusal(RESIDENT_ACTOR, "S2") is None
+
+
+def test_field_staff_write_every_field_but_the_category() -> None:
+    for field in FIELD.__dict__.values():
+        assert field_refusal(DISPATCHER, field) is None and field_refusal(ADMIN, field) is None
+        assert (field_refusal(FIELD_T1, field) is None) == (field != FIELD.category)
+    code, message = field_refusal(FIELD_T1, FIELD.category)  # type: ignore[misc]
+    assert code == E.forbidden and "类别" in message
