@@ -62,6 +62,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rate_photos_per_address", 120, "Photo uploads one network address may make per rate window (many phones may share one)"),
     Setting("rate_cases_per_client", 60, "New cases one resident client id may push per rate window"),
     Setting("rate_cases_per_address", 300, "New cases one network address may push per rate window (many phones may share one)"),
+    Setting("rate_new_client_cases", 5, "Most new cases one push may bring from a client id the server has never seen (413: the browser sends them in parts)"),
+    Setting("rate_writes_per_client", 60, "Other writes (notes, ratings, withdrawals) one resident client id may push per rate window"),
+    Setting("rate_writes_per_address", 300, "Other writes (notes, ratings, withdrawals) one network address may push per rate window"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

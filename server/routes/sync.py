@@ -81,7 +81,7 @@ async def push(request: Request) -> JSONResponse:
         raise ApiError(413, E.too_large, f"一次最多同步 {config.sync_max_batch} 条操作")
     actor = await _actor(request, client_id)
     if actor.kind == RESIDENT:
-        await ratelimit.limit_case_creates(request, client_id, mutations)
+        await ratelimit.limit_resident_push(request, client_id, mutations)
     options = Options(max_drift_ms=config.sync_max_drift_ms, number_prefix=config.case_number_prefix)
     now_ms = _now_ms()
     try:
