@@ -67,7 +67,17 @@ class RateLimiter:
 
 
 def client_address(request: Request) -> str:
+    """The address a request came from; a proxy's ``X-Forwarded-For`` counts only from a ``trusted_proxies``
+    address (uvicorn applies it, see :func:`proxy_options`)."""
     return request.client.host if request.client is not None else "unknown"
+
+
+def proxy_options(trusted_proxies: str) -> dict[str, object]:
+    """uvicorn's options for the ``trusted_proxies`` setting. By default uvicorn believes ``X-Forwarded-For`` from
+    127.0.0.1, so anyone on the host, or any local proxy that passes the header on, could give each request a new
+    address and slip past every per-address limit; with no proxy named, the header is not read at all."""
+    trusted = ",".join(p.strip() for p in trusted_proxies.split(",") if p.strip())
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
 
 
 def limiters(state: State) -> dict[str, RateLimiter]:

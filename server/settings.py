@@ -42,6 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("login_lock_minutes", 15, "Minutes a username stays locked after too many failed sign-ins; a new count starts when it ends"),
     Setting("login_failures_per_address", 30, "Failed sign-ins one network address may make per lock period, over all usernames (429 after that)"),
     Setting("login_hash_workers", 2, "Password checks that may run at once, each on a thread for tens of milliseconds; more sign-ins wait their turn"),
+    Setting("trusted_proxies", "", "Addresses of reverse proxies whose X-Forwarded-For is believed, comma-separated; empty believes none"),
     Setting("sse_ping_s", 15, "Seconds between keep-alive comments on event streams"),
     Setting("deadline_warn_fraction", 0.25, "A deadline turns amber once less than this fraction of its window is left"),
     Setting("cases_page_size", 50, "Cases per page of GET /api/cases when the request names no page size (at most 200)"),
