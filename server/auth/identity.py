@@ -18,13 +18,14 @@ class StaffUser:
     role: str
     team: str | None
     device_id: int | None = None
+    session: str | None = None  # the SHA-256 of the session token, when signed in by cookie
 
 
 async def staff_from_request(request: Request) -> StaffUser | None:
     """The signed-in staff user, or None. Resolved once per request and cached on ``request.state``."""
     if hasattr(request.state, "staff"):
         return request.state.staff  # type: ignore[no-any-return]
-    row = None
+    row, session = None, None
     db = request.app.state.db
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
@@ -35,11 +36,13 @@ async def staff_from_request(request: Request) -> StaffUser | None:
             config = request.app.state.config
             token = tokens.unsign(request.app.state.secret_key, cookie, config.session_hours * 3600)
             if token is not None:
-                row = await users.user_for_session(db, tokens.digest(token))
+                session = tokens.digest(token)
+                row = await users.user_for_session(db, session)
     staff = None
     if row is not None:
         staff = StaffUser(id=row["id"], username=row["username"], display_name=row["display_name"],
-                          role=row["role"], team=row["team"], device_id=row["device_id"])
+                          role=row["role"], team=row["team"], device_id=row["device_id"],
+                          session=session if row["device_id"] is None else None)
     request.state.staff = staff
     return staff
 

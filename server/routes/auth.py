@@ -7,9 +7,10 @@ from starlette.routing import Route
 
 from server.auth import login as auth_login
 from server.auth import require_staff, tokens
-from server.ratelimit import client_address
 from server.body import json_object, string_field
 from server.errors import ApiError
+from server.events.gate import stream_gate
+from server.ratelimit import client_address
 
 
 def _user_json(username: str, display_name: str, role: str, team: str | None) -> dict[str, object]:
@@ -44,6 +45,9 @@ async def logout(request: Request) -> JSONResponse:
     cookie = request.cookies.get(tokens.SESSION_COOKIE)
     session_token = tokens.unsign(request.app.state.secret_key, cookie, 10**9) if cookie else None
     await auth_login.logout(request.app.state.db, session_token, staff.device_id)
+    # Live streams opened with this sign-in end now, not at their next check.
+    stream_gate(request.app.state).revoke(session=tokens.digest(session_token) if session_token else None,
+                                          device_id=staff.device_id)
     response = JSONResponse({"ok": True})
     response.delete_cookie(tokens.SESSION_COOKIE, path="/")
     return response

@@ -16,7 +16,9 @@ from starlette.routing import Route
 from server.errors import ApiError
 from server.events import Filter
 from server.events.frames import RESIDENT
+from server.events.gate import stream_gate
 from server.events.stream import EventStream
+from server.ratelimit import client_address
 from server.pseudonyms import pseudonyms
 from server.routes.events import last_event_id
 from server.storage import case_track, tracking
@@ -59,8 +61,9 @@ async def case_events(request: Request) -> EventStream:
     if case is None:
         raise ApiError(404, "case_not_found", "找不到该诉求，请核对查询链接")
     state = request.app.state
+    guard = stream_gate(state).guard("track", client_address(request), state.config.sse_track_streams_per_address)
     return EventStream(state.hub, state.db, Filter(case_id=case["id"]), RESIDENT, last_event_id(request),
-                       state.config.sse_replay_page)
+                       state.config.sse_replay_page, guard)
 
 
 routes = [Route("/api/track/{track_token}", track), Route("/api/track/{track_token}/events", case_events)]

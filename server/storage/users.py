@@ -98,6 +98,20 @@ async def user_for_device(db: Database, token_hash: str) -> Row | None:
         f" WHERE d.token_hash = ? AND d.revoked_at IS NULL AND {_LIVE_USER}", (token_hash,))
 
 
+async def sign_in_valid(db: Database, session: str | None, device_id: int | None) -> bool:
+    """Whether a sign-in still stands: its device (or else its session) not revoked or expired, its user active."""
+    if device_id is not None:
+        row = await db.fetchone(
+            "SELECT 1 FROM devices d JOIN users u ON u.id = d.user_id"
+            f" WHERE d.id = ? AND d.revoked_at IS NULL AND {_LIVE_USER}", (device_id,))
+    else:
+        row = await db.fetchone(
+            "SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id"
+            f" WHERE s.token_hash = ? AND s.revoked_at IS NULL AND {_LIVE_USER}"
+            " AND s.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ','now')", (session,))
+    return row is not None
+
+
 USER_COLUMNS = "u.id, u.username, u.display_name, u.role, u.team, u.active, f.locked_until, u.created_at"
 
 
