@@ -38,6 +38,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sqlite_synchronous", "FULL", "SQLite synchronous mode for the writer; FULL keeps acknowledged writes through a power cut"),
     Setting("demo_password", "demo1234", "Password given to the demo staff users that `serve --demo` creates"),
     Setting("session_hours", 12, "Hours a staff sign-in lasts before the person must sign in again"),
+    Setting("device_token_days", 30, "Days a field phone's device token lasts after its last use; each use renews it"),
     Setting("login_max_failures", 5, "Failed sign-ins for one username (known or not) within the lock period after which it is locked"),
     Setting("login_lock_minutes", 15, "Minutes a username stays locked after too many failed sign-ins; a new count starts when it ends"),
     Setting("login_failures_per_address", 30, "Failed sign-ins one network address may make per lock period, over all usernames (429 after that)"),

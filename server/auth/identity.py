@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 from starlette.requests import Request
 
@@ -28,12 +29,15 @@ async def staff_from_request(request: Request) -> StaffUser | None:
     row, session = None, None
     db = request.app.state.db
     auth = request.headers.get("authorization", "")
+    config = request.app.state.config
     if auth.lower().startswith("bearer "):
-        row = await users.user_for_device(db, tokens.digest(auth[7:].strip()))
+        row = await users.user_for_device(db, tokens.digest(auth[7:].strip()), config.device_token_days)
+        if row is not None and _stale(row["device_seen"]):
+            async with db.write() as conn:
+                await users.touch_device(conn, row["device_id"])
     else:
         cookie = request.cookies.get(tokens.SESSION_COOKIE)
         if cookie:
-            config = request.app.state.config
             token = tokens.unsign(request.app.state.secret_key, cookie, config.session_hours * 3600)
             if token is not None:
                 session = tokens.digest(token)
@@ -45,6 +49,17 @@ async def staff_from_request(request: Request) -> StaffUser | None:
                           session=session if row["device_id"] is None else None)
     request.state.staff = staff
     return staff
+
+
+# Each use of a device token renews it; writing that down once an hour is enough for a lifetime counted in days,
+# and spares the writer a transaction per request.
+_RENEW_EVERY = timedelta(hours=1)
+
+
+def _stale(last_seen: str | None) -> bool:
+    if last_seen is None:
+        return True
+    return datetime.now(timezone.utc) - datetime.fromisoformat(last_seen) >= _RENEW_EVERY
 
 
 async def require_staff(request: Request, *roles: str) -> StaffUser:

@@ -40,7 +40,7 @@ async def staff_events(request: Request) -> EventStream:
     guard = stream_gate(state).guard(
         "staff", client_address(request), state.config.sse_staff_streams_per_address,
         SignIn(staff.id, staff.session, staff.device_id),
-        check=lambda: users.sign_in_valid(state.db, staff.session, staff.device_id),
+        check=lambda: users.sign_in_valid(state.db, staff.session, staff.device_id, state.config.device_token_days),
         every_s=state.config.sse_sign_in_check_s)
     return EventStream(state.hub, state.db, filter, STAFF, last_event_id(request), state.config.sse_replay_page,
                        guard)

@@ -83,6 +83,13 @@ async def revoke_device(conn: aiosqlite.Connection, device_id: int) -> None:
 
 
 _LIVE_USER = "u.active = 1"
+# A device token lasts ``device_token_days`` from its last use (its issue, before the first): each use renews it.
+_LIVE_DEVICE = ("d.revoked_at IS NULL"
+                " AND COALESCE(d.last_seen, d.created_at) > strftime('%Y-%m-%dT%H:%M:%fZ','now', ?)")
+
+
+def _days_ago(days: int) -> str:
+    return f"-{days} days"
 
 
 async def user_for_session(db: Database, token_hash: str) -> Row | None:
@@ -92,18 +99,24 @@ async def user_for_session(db: Database, token_hash: str) -> Row | None:
         " AND s.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ','now')", (token_hash,))
 
 
-async def user_for_device(db: Database, token_hash: str) -> Row | None:
+async def user_for_device(db: Database, token_hash: str, ttl_days: int) -> Row | None:
+    """The user behind a device token still in force, with the device's id and when it was last used."""
     return await db.fetchone(
-        "SELECT u.*, d.id AS device_id FROM devices d JOIN users u ON u.id = d.user_id"
-        f" WHERE d.token_hash = ? AND d.revoked_at IS NULL AND {_LIVE_USER}", (token_hash,))
+        "SELECT u.*, d.id AS device_id, d.last_seen AS device_seen FROM devices d JOIN users u ON u.id = d.user_id"
+        f" WHERE d.token_hash = ? AND {_LIVE_DEVICE} AND {_LIVE_USER}", (token_hash, _days_ago(ttl_days)))
 
 
-async def sign_in_valid(db: Database, session: str | None, device_id: int | None) -> bool:
+async def touch_device(conn: aiosqlite.Connection, device_id: int) -> None:
+    await conn.execute("UPDATE devices SET last_seen = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?",
+                       (device_id,))
+
+
+async def sign_in_valid(db: Database, session: str | None, device_id: int | None, device_ttl_days: int) -> bool:
     """Whether a sign-in still stands: its device (or else its session) not revoked or expired, its user active."""
     if device_id is not None:
         row = await db.fetchone(
             "SELECT 1 FROM devices d JOIN users u ON u.id = d.user_id"
-            f" WHERE d.id = ? AND d.revoked_at IS NULL AND {_LIVE_USER}", (device_id,))
+            f" WHERE d.id = ? AND {_LIVE_DEVICE} AND {_LIVE_USER}", (device_id, _days_ago(device_ttl_days)))
     else:
         row = await db.fetchone(
             "SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id"
