@@ -18,7 +18,7 @@ import hashlib
 import hmac
 from typing import Any, Mapping
 
-from sync.actor import STAFF
+from sync.actor import KIOSK, RESIDENT
 
 PREFIX = "居民·"
 CODE_LENGTH = 6
@@ -39,11 +39,11 @@ class Pseudonyms:
         return PREFIX + code
 
     def actor(self, actor: Mapping[str, Any]) -> dict[str, Any]:
-        """A logged actor as staff see it: without its client id; a resident or kiosk with its pseudonym (staff
-        are named by their user and device already)."""
+        """A logged actor as staff see it: without its client id; a resident or kiosk with its pseudonym (anyone
+        else is named already: staff by user and device)."""
         shown = {k: v for k, v in actor.items() if k != "client_id"}
         client_id = actor.get("client_id")
-        if actor.get("kind") != STAFF and isinstance(client_id, str):
+        if actor.get("kind") in (RESIDENT, KIOSK) and isinstance(client_id, str):
             shown["pseudonym"] = self.of(client_id)
         return shown
 

@@ -19,7 +19,8 @@ from sync.dates import iso
 from sync.names import CONFLICT, FIELD, RATING, E, M, R, S
 from sync.rights import FIELD_RIGHTS
 from tests.support.migrations import database_at
-from tests.support.sync import NOW, Outbox, assert_log_folds_to_tables, note_id, open_db, resident, staff
+from tests.support.sync import (NOW, Outbox, assert_log_folds_to_tables, case_row, note_id, open_db, resident,
+                                staff)
 
 YEAR_2001 = "0978307200000-0000"  # 2001-01-01T00:00:00Z
 HLC_ONE = "0000000000001-0000"
@@ -30,12 +31,6 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await open_db(tmp_path / "t.db")
     yield database
     await database.close()
-
-
-async def case_row(db: Database, case_id: str) -> dict[str, Any]:
-    row = await db.fetchone("SELECT * FROM cases WHERE id = ?", (case_id,))
-    assert row is not None
-    return dict(row)
 
 
 def stamped(box: Outbox, hlc: str, name: str, **args: Any) -> None:

@@ -90,6 +90,13 @@ class Outbox:
         return outcome
 
 
+async def case_row(db: Database, case_id: str) -> dict[str, Any]:
+    """The ``cases`` row of ``case_id`` as a dict (the case must exist)."""
+    row = await db.fetchone("SELECT * FROM cases WHERE id = ?", (case_id,))
+    assert row is not None
+    return dict(row)
+
+
 def note_id() -> str:
     return str(uuid.uuid4())
 
