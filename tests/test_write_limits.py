@@ -36,7 +36,8 @@ class Resident:
 
 
 async def last_mid(http: httpx.AsyncClient, client_id: str) -> int:
-    row = await http.app.state.db.fetchone("SELECT last_mid FROM clients WHERE client_id = ?", (client_id,))  # type: ignore[attr-defined]
+    db = http.app.state.db  # type: ignore[attr-defined]
+    row = await db.fetchone("SELECT last_mid FROM clients WHERE client_id = ?", (client_id,))
     return int(row[0]) if row else 0
 
 
