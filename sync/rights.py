@@ -18,13 +18,13 @@ priority      dispatcher, admin, field submitted, accepted, dispatched, in_progr
 location      dispatcher, admin, field submitted, accepted, dispatched, in_progress
 ============  =======================  ==============================================
 
-Field staff (on their own cases only, as above) may take a case or hand it to a teammate, raise its priority and
-correct its location; the category decides the deadlines, so they may not change it. A dispatcher's change before acceptance
-recomputes both deadlines from the report's time (triage); after acceptance it leaves them as they are, and a
-deadline moves only by ``case.extend``, an event with a reason. Once a case is resolved its fields are frozen
-(a reopen thaws them) and on a closed, rejected, merged or withdrawn case nothing changes. A caller without the
-right is refused (``rejected``); a write that arrives after the case left the statuses of its field is kept as a
-``case.conflict`` event, like a move the case can no longer make.
+Field staff (on their own cases only, as above) may take a case or hand it to a teammate, raise its priority
+and correct its location; the category decides the deadlines, so they may not change it. A dispatcher's change
+of category before acceptance recomputes both deadlines from the report's time (triage); after acceptance it
+leaves them as they are, and a deadline moves only by ``case.extend``, an event with a reason. Once a case is
+resolved its fields are frozen (a reopen thaws them), and on a closed, rejected, merged or withdrawn case nothing
+changes. A caller without the right is refused (``rejected``); a write that arrives after its field froze is
+kept as a ``case.conflict`` event, like a move the case can no longer make.
 
 A refusal is a value ``(error code, Chinese message)``; the engine records the mutation as rejected with it.
 """
