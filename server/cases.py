@@ -17,6 +17,8 @@ from server.errors import ApiError
 from server.settings import Config
 from server.storage import Database
 from server.storage import case_reads
+from server.storage import hotline as hotline_store
+from server.storage import open311 as open311_store
 from server.storage.case_reads import CaseFilter
 from sync.actor import STAFF, Actor
 from sync.dates import CHINA
@@ -24,7 +26,7 @@ from sync.lifecycle import next_status
 from sync.names import STATUSES, M
 from sync.pseudonyms import Pseudonyms
 from sync.rights import refusal
-from sync.views import reporter, staff_payload
+from sync.views import hides_caller, reporter, staff_payload
 
 SEES_ALL = ("dispatcher", "admin")
 MAX_PAGE_SIZE = 200
@@ -104,6 +106,7 @@ def summary(row: Mapping[str, Any], now: datetime, warn_fraction: float) -> dict
         "extended": row["extended_until"] is not None, "accepted_at": row["accepted_at"],
         "resolved_at": row["resolved_at"], "closed_at": row["closed_at"], "rating": row["rating"],
         "rework_count": row["rework_count"], "duplicate_of": row["duplicate_of"], "seq": row["updated_seq"],
+        "confidential": bool(row["confidential"]), "callback": bool(row["callback"]),
         "deadline": deadline.as_json(now) if deadline else None,
         "overdue": bool(deadline and deadline.state(now) == "overdue"),
     }
@@ -139,10 +142,11 @@ def allowed_actions(staff: StaffUser, row: Mapping[str, Any]) -> list[str]:
             if next_status(name, row["status"]) is not None and refusal(actor, name, case) is None]
 
 
-def timeline_entry(row: Mapping[str, Any], pseudonyms: Pseudonyms) -> dict[str, Any]:
+def timeline_entry(row: Mapping[str, Any], pseudonyms: Pseudonyms, hide_caller: bool = False) -> dict[str, Any]:
     """One event of the audit trail: who did what, when, from which device — conflicts included. A resident
-    appears by pseudonym: their client id is their credential."""
-    payload = staff_payload(row["type"], json.loads(row["payload"]))
+    appears by pseudonym: their client id is their credential. ``hide_caller`` leaves out the contact that a
+    creation carries (a confidential case seen by field staff)."""
+    payload = staff_payload(row["type"], json.loads(row["payload"]), hide_caller)
     return {"seq": row["seq"], "type": row["type"], "at": payload.get("at") or row["created_at"],
             "recorded_at": row["created_at"], "hlc": row["hlc"], "mid": row["mid"],
             "actor": _actor(row["actor"], row["device_name"], row["client_kind"], pseudonyms), "payload": payload,
@@ -166,8 +170,9 @@ async def case_detail(db: Database, config: Config, staff: StaffUser, case_id: s
         raise ApiError(403, "forbidden", "该案件没有派给您或您的队伍")
     now = datetime.now(timezone.utc)
     case = summary(row, now, config.deadline_warn_fraction)
+    hidden = hides_caller(staff.role, bool(row["confidential"]))
     case.update(
-        contact={"name": row["contact_name"], "phone": row["contact_phone"]},
+        contact=None if hidden else {"name": row["contact_name"], "phone": row["contact_phone"]},
         location=json.loads(row["location"]) if row["location"] else None,
         resolution=row["resolution"], reject_reason=row["reject_reason"], rating_comment=row["rating_comment"],
         resolution_due_original=row["resolution_due_original"], actions=allowed_actions(staff, row),
@@ -181,7 +186,13 @@ async def case_detail(db: Database, config: Config, staff: StaffUser, case_id: s
     notes = [{"id": n["note_id"], "text": n["text"], "photos": json.loads(n["photos"]), "public": bool(n["public"]),
               "author": pseudonyms.actor(json.loads(n["author"])), "hlc": n["hlc"], "seq": n["seq"]}
              for n in await case_reads.case_notes(db, case_id)]
-    timeline = [timeline_entry(e, pseudonyms) for e in await case_reads.case_events(db, case_id)]
+    timeline = [timeline_entry(e, pseudonyms, hidden) for e in await case_reads.case_events(db, case_id)]
     merged = [{"id": m["id"], "number": m["number"]} for m in await case_reads.merged_into_this(db, case_id)]
-    return {"case": case, "photos": photos, "notes": notes, "timeline": timeline, "merged": merged,
-            "now": iso(now)}
+    detail = {"case": case, "photos": photos, "notes": notes, "timeline": timeline, "merged": merged, "now": iso(now)}
+    posted = await open311_store.staff_details(db, case_id)
+    if posted is not None:  # what an Open311 client sent beyond the case: its key, media, address, e-mail
+        detail["open311"] = dict(posted)
+    order = await hotline_store.order_of_case(db, case_id)
+    if order is not None:  # a 12345 work order: its number and the hotline's own category, urgency, call type
+        detail["hotline"] = dict(order)
+    return detail

@@ -131,6 +131,61 @@ def cmd_user(args: argparse.Namespace, config: settings.Config) -> int:
     return 0
 
 
+def cmd_apikey(args: argparse.Namespace, config: settings.Config) -> int:
+    from server.open311 import keys
+
+    if args.apikey_cmd == "add":
+        key = _run(lambda db: keys.issue(db, args.name, args.site), args, config)
+        print(f"已签发 Open311 API 密钥“{args.name}”（无 address_id 的请求登记到站点 {args.site}）。")
+        print("密钥只显示这一次，请妥善保存 (shown once, keep it safe):")
+        print(key)
+    elif args.apikey_cmd == "list":
+        rows = _run(keys.listing, args, config)
+        for r in rows:
+            state = f"已吊销 {r['revoked_at']}" if r["revoked_at"] else "有效"
+            print(f"{r['name']}\t{r['site']}\t签发 {r['created_at']}\t最近使用 {r['last_used_at'] or '—'}\t{state}")
+        print(f"共 {len(rows)} 个密钥", file=sys.stderr)
+    elif args.apikey_cmd == "revoke":
+        _run(lambda db: keys.revoke(db, args.name), args, config)
+        print(f"已吊销 API 密钥“{args.name}”")
+    return 0
+
+
+def cmd_import_12345(args: argparse.Namespace, config: settings.Config) -> int:
+    from server.hotline.importer import import_file
+    from sync.apply import Options
+
+    site = args.site or config.hotline_site
+    if not site:
+        raise ValueError("请用 --site 或 MASHANGBAN_HOTLINE_SITE 指定 12345 工单登记到的站点")
+    data = Path(args.file).read_bytes()
+    options = Options(max_drift_ms=config.sync_max_drift_ms, number_prefix=config.case_number_prefix)
+    summary = _run(lambda db: import_file(db, data, site, options), args, config)
+    print(f"已导入：新建 {summary.created} 件，更新 {summary.updated} 件，未变 {summary.unchanged} 件，"
+          f"共写入 {summary.events} 条事件")
+    for note in summary.notes:
+        print(f"  {note}")
+    return 0
+
+
+def cmd_hotline_map(args: argparse.Namespace, config: settings.Config) -> int:
+    from server.hotline import mapping
+    from server.storage import hotline
+
+    if args.map_cmd == "list":
+        rows = _run(hotline.mappings, args, config)
+        for r in rows:
+            print(f"{r['hotline'] or '（其余全部）'}\t→ {r['category']}")
+        print(f"共 {len(rows)} 条映射", file=sys.stderr)
+    elif args.map_cmd == "set":
+        _run(lambda db: mapping.set_one(db, args.hotline, args.category), args, config)
+        print(f"热线分类“{args.hotline}”→ {args.category}")
+    elif args.map_cmd == "remove":
+        _run(lambda db: mapping.remove_one(db, args.hotline), args, config)
+        print(f"已删除热线分类“{args.hotline}”的映射")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mashangban", description="码上办：群众诉求服务站点")
     p.add_argument("--db", help="SQLite 数据库路径 (default: $MASHANGBAN_DB)")
@@ -184,6 +239,34 @@ def build_parser() -> argparse.ArgumentParser:
     udis = uss.add_parser("disable", help="停用用户并吊销其登录和设备")
     udis.add_argument("username")
     us.set_defaults(func=cmd_user)
+
+    ak = sub.add_parser("apikey", help="管理 Open311 API 密钥 manage Open311 API keys")
+    ak.add_argument("--db", help=argparse.SUPPRESS, default=argparse.SUPPRESS)
+    aks = ak.add_subparsers(dest="apikey_cmd", required=True)
+    akadd = aks.add_parser("add", help="签发密钥（只显示一次）")
+    akadd.add_argument("name", help="使用该密钥的应用或单位名称")
+    akadd.add_argument("--site", required=True, help="未带 address_id 的请求登记到的站点编号")
+    aks.add_parser("list", help="列出密钥")
+    akrev = aks.add_parser("revoke", help="吊销密钥")
+    akrev.add_argument("name")
+    ak.set_defaults(func=cmd_apikey)
+
+    im = sub.add_parser("import-12345", help="导入 12345 热线工单（CSV 或 JSON，全部成功或全部不导入）")
+    im.add_argument("--db", help=argparse.SUPPRESS, default=argparse.SUPPRESS)
+    im.add_argument("file", help="CSV（UTF-8 或 GBK）或 JSON 文件")
+    im.add_argument("--site", help="工单登记到的站点编号 (default: $MASHANGBAN_HOTLINE_SITE)")
+    im.set_defaults(func=cmd_import_12345)
+
+    hm = sub.add_parser("hotline-map", help="编辑 12345 分类映射表 edit the hotline category mapping")
+    hm.add_argument("--db", help=argparse.SUPPRESS, default=argparse.SUPPRESS)
+    hms = hm.add_subparsers(dest="map_cmd", required=True)
+    hms.add_parser("list", help="列出映射")
+    hmset = hms.add_parser("set", help="添加或修改一条映射（热线分类或其开头 → 本系统分类编号）")
+    hmset.add_argument("hotline", help="热线分类，或其开头；空字符串表示其余全部")
+    hmset.add_argument("category", help="本系统分类编号")
+    hmrm = hms.add_parser("remove", help="删除一条映射")
+    hmrm.add_argument("hotline")
+    hm.set_defaults(func=cmd_hotline_map)
     return p
 
 
@@ -202,7 +285,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"错误：{exc.message}", file=sys.stderr)
             return 1
         if isinstance(exc, ImportRejected):
-            print("导入失败，没有导入任何站点：", file=sys.stderr)
+            what = "站点" if args.cmd == "site" else "工单"
+            print(f"导入失败，没有导入任何{what}：", file=sys.stderr)
             for e in exc.errors:
                 print(f"  {e}", file=sys.stderr)
             return 1

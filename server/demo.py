@@ -1,4 +1,5 @@
-"""Demo data: 宝龙街道 with its communities, sites of every kind, categories, teams and staff users.
+"""Demo data: 宝龙街道 with its communities, sites of every kind, categories, teams, staff users, and a starting
+12345 category mapping.
 
 Seeding is idempotent: rows are added by code or username only when missing, so re-running changes nothing.
 """
@@ -8,7 +9,8 @@ from dataclasses import dataclass
 
 from server.passwords import hash_password
 from server.storage import Database
-from server.storage import reference, users
+from server.hotline import mapping
+from server.storage import hotline, reference, users
 
 # Default limits follow common 12345 practice: consultation 2 working days, help and suggestions 10,
 # complaints 15; urgent help is answered within 10 minutes.
@@ -104,10 +106,12 @@ async def seed(db: Database, password: str) -> dict[str, int]:
         sites = await reference.upsert_many(conn, "sites", (
             {"code": c, "name": n, "kind": k, "community": m, "address": a, "default_team": t}
             for c, n, k, m, a, t in SITES))
+        hotline_categories = await hotline.add_missing_mappings(conn, mapping.DEMO)
         existing = await users.existing_usernames(conn)
         added_users = 0
         for u in USERS:
             if u.username not in existing:
                 await users.insert_user(conn, u.username, u.display_name, u.role, u.team, hash_password(password))
                 added_users += 1
-    return {"teams": teams, "categories": categories, "sites": sites, "users": added_users}
+    return {"teams": teams, "categories": categories, "sites": sites, "users": added_users,
+            "hotline_categories": hotline_categories}

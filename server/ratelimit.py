@@ -104,7 +104,7 @@ class Demand:
     what: str
     message: str  # Chinese, "… 过于频繁"
     per_client: int
-    per_address: int
+    per_address: int | None  # None: no limit per address (a caller known by a key of its own)
     count: int = 1
 
 
@@ -117,7 +117,9 @@ def demand(request: Request, client_id: str | None, demands: list[Demand]) -> No
     for d in demands:
         if d.count <= 0:
             continue
-        sides = [(limiter(request, f"{d.what}:address", d.per_address, window_s), client_address(request))]
+        sides: list[tuple[RateLimiter, str]] = []
+        if d.per_address is not None:
+            sides.append((limiter(request, f"{d.what}:address", d.per_address, window_s), client_address(request)))
         if client_id:
             sides.append((limiter(request, f"{d.what}:client", d.per_client, window_s), client_id))
         for bucket, key in sides:
@@ -137,8 +139,9 @@ def demand(request: Request, client_id: str | None, demands: list[Demand]) -> No
 
 
 def enforce(request: Request, what: str, message: str, *, client_id: str | None, per_client: int,
-            per_address: int, count: int = 1) -> None:
-    """Refuse with 429, a Chinese message and ``Retry-After`` when ``client_id`` or the address is over its limit."""
+            per_address: int | None, count: int = 1) -> None:
+    """Refuse with 429, a Chinese message and ``Retry-After`` when ``client_id`` or the address is over its limit
+    (``per_address`` None: no limit per address, for callers known by a key of their own)."""
     demand(request, client_id, [Demand(what, message, per_client, per_address, count)])
 
 

@@ -62,6 +62,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("photo_max_pixels", 40_000_000, "Most pixels (width × height) a photo upload may decode to, against decompression bombs"),
     Setting("photo_long_edge", 1600, "Long edge in pixels to which a stored photo is shrunk when it is larger"),
     Setting("photo_jpeg_quality", 82, "JPEG quality (1–95) at which uploaded photos are re-encoded"),
+    Setting("media_max_decodes", 2, "Uploaded images decoded at once at most; the rest wait their turn, so a burst of large images cannot exhaust memory"),
+    Setting("upload_expire_hours", 24.0, "Hours an unfinished resumable upload is kept after its last chunk before the cleanup deletes its bytes"),
+    Setting("upload_sweep_minutes", 10.0, "Minutes between two runs of the cleanup that deletes expired uploads"),
     Setting("rate_window_minutes", 60, "Length of the window over which the public write limits below are counted"),
     Setting("rate_photos_per_client", 30, "Photo uploads one resident client id may make per rate window"),
     Setting("rate_photos_per_address", 120, "Photo uploads one network address may make per rate window (many phones may share one)"),
@@ -70,6 +73,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rate_new_client_cases", 5, "Most new cases one push may bring from a client id the server has never seen (413: the browser sends them in parts)"),
     Setting("rate_writes_per_client", 60, "Other writes (notes, ratings, withdrawals) one resident client id may push per rate window"),
     Setting("rate_writes_per_address", 300, "Other writes (notes, ratings, withdrawals) one network address may push per rate window"),
+    Setting("zipcode", "", "Postal code of the subdistrict, given as `zipcode` in Open311 answers (empty: none)"),
+    Setting("open311_contact", "请联系街道指挥中心", "How to reach the people behind the Open311 API, shown in its discovery document"),
+    Setting("open311_retry_window_s", 600, "Seconds within which an Open311 POST with the same key and parameters answers with the first case instead of creating another"),
+    Setting("open311_max_body_bytes", 100_000, "Largest Open311 POST body in bytes; a larger one is refused with 413"),
+    Setting("open311_wait_s", 5.0, "Seconds an Open311 POST waits for its case to be written before answering with a token to ask about later"),
+    Setting("hotline_site", "", "Site under which `import-12345` files the hotline's work orders when the command names none"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -21,9 +21,10 @@ KIND_NAMES = {
 class RowError:
     line: int
     message: str
+    unit: str = "行"  # a JSON file names its records: 第 3 条
 
     def __str__(self) -> str:
-        return f"第 {self.line} 行: {self.message}"
+        return f"第 {self.line} {self.unit}: {self.message}"
 
 
 class SiteRefused(ValueError):

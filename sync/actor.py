@@ -1,4 +1,5 @@
-"""Who is pushing or pulling: a resident's browser, a kiosk, or a signed-in member of staff on a device."""
+"""Who is pushing or pulling: a resident's browser, a kiosk, a signed-in member of staff on a device, or another
+system that creates cases through the engine (an Open311 API key, the 12345 hotline import)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,13 +8,14 @@ from dataclasses import dataclass
 RESIDENT = "resident"
 KIOSK = "kiosk"
 STAFF = "staff"
+INTEGRATION = "integration"
 
 
 @dataclass(frozen=True)
 class Actor:
     """The caller as the sync engine sees it; built by the HTTP layer from a session, device token or client id."""
 
-    kind: str  # RESIDENT, KIOSK or STAFF
+    kind: str  # RESIDENT, KIOSK, STAFF or INTEGRATION
     client_id: str
     user_id: int | None = None
     username: str | None = None
@@ -21,6 +23,7 @@ class Actor:
     team: str | None = None
     site: str | None = None  # kiosk only: the site it is bound to
     device_id: int | None = None
+    channel: str | None = None  # integration only: the channel it stands for (open311, 12345)
 
     @property
     def is_staff(self) -> bool:
@@ -28,5 +31,8 @@ class Actor:
 
     def log_entry(self) -> dict[str, object]:
         """How the actor is recorded in an event (the audit trail): who, in which role, from which device."""
-        return {"kind": self.kind, "user": self.username, "user_id": self.user_id, "role": self.role,
-                "client_id": self.client_id, "device_id": self.device_id}
+        entry: dict[str, object] = {"kind": self.kind, "user": self.username, "user_id": self.user_id,
+                                    "role": self.role, "client_id": self.client_id, "device_id": self.device_id}
+        if self.channel is not None:
+            entry["channel"] = self.channel
+        return entry

@@ -26,7 +26,7 @@ import aiosqlite
 from server.storage.db import on_thread
 from sync import hlc as hlc_mod
 from sync import store
-from sync.actor import KIOSK, RESIDENT, Actor
+from sync.actor import INTEGRATION, KIOSK, RESIDENT, Actor
 from sync.args import TOKEN, Invalid, validate
 from sync.dates import iso, local_day
 from sync.fold import attachments, fold
@@ -87,6 +87,8 @@ def _client_kind(actor: Actor) -> str:
         return KIND.resident
     if actor.kind == KIOSK:
         return KIND.kiosk
+    if actor.kind == INTEGRATION:
+        return KIND.integration
     return KIND.field if actor.role == ROLE.field else KIND.console
 
 
@@ -130,6 +132,7 @@ class _Batch:
         self.tokens: set[str] = set()
         self.notes: set[tuple[str, str]] = set()
         self.photos: set[tuple[str, str]] = set()
+        self.uploads: dict[str, dict[str, Any]] = {}
         self.dirty: dict[str, dict[str, Any]] = {}
         self.events: list[dict[str, Any]] = []
         self.new_notes: list[dict[str, Any]] = []
@@ -151,6 +154,9 @@ class _Batch:
 
     def has_photo(self, case_id: str, photo_id: str) -> bool:
         return (case_id, photo_id) in self.photos
+
+    def uploaded(self, photo_id: str) -> dict[str, Any] | None:
+        return self.uploads.get(photo_id)
 
     def _remember(self, key: tuple[str, Any], lookup: Any) -> Any:
         if key not in self._memo:
@@ -178,10 +184,14 @@ class _Batch:
     def prefetch(self, mutations: list[dict[str, Any]]) -> None:
         """Read every case, note and photo the batch names, in as few statements as possible."""
         ids, tokens, notes, photos, sites, categories = set(), set(), set(), set(), set(), set()
+        named: set[str] = set()  # photos the batch refers to: are they there, and whose are they?
         for m in mutations:
             args = m.get("args")
             if not isinstance(args, dict):
                 continue
+            listed = args.get("photos")
+            named.update(p for p in (listed if isinstance(listed, list) else [args.get("photo_id")])
+                         if isinstance(p, str))
             ref = args.get("id")
             if not isinstance(ref, str):
                 continue
@@ -201,6 +211,7 @@ class _Batch:
             self.cases[case["id"]] = case
             self.tokens.add(case["track_token"])
         self.notes, self.photos = store.existing_attachments(self.conn, sorted(notes), sorted(photos))
+        self.uploads = store.uploaded_photos(self.conn, sorted(named))
         if sites or categories:
             day = local_day(self.now_ms)
             found_sites, found_categories, self.counters[day] = store.for_reports(
@@ -264,6 +275,21 @@ async def apply_push(conn: aiosqlite.Connection, actor: Actor, client_id: str, m
     mids = _mids(mutations)
     # All the push's reads and writes in one trip to the writer's thread, not one trip per statement.
     return await on_thread(conn, lambda writer: _apply(writer, actor, client_id, mutations, mids, now_ms, options))
+
+
+async def apply_next(conn: aiosqlite.Connection, actor: Actor, mutations: list[dict[str, Any]], now_ms: int,
+                     options: Options = Options()) -> PushOutcome:
+    """Apply ``mutations`` (``{name, args, hlc}``, no ``mid``) from a client that keeps no outbox of its own: an
+    Open311 API key, the 12345 import. They are numbered after the client's watermark inside the caller's write
+    transaction, so nothing else can take those numbers; otherwise this is :func:`apply_push`."""
+
+    def run(writer: sqlite3.Connection) -> PushOutcome:
+        client, _ = store.client_and_top(writer, actor.client_id)
+        first = client["last_mid"] + 1 if client is not None else 1
+        numbered = [{**m, "mid": first + i} for i, m in enumerate(mutations)]
+        return _apply(writer, actor, actor.client_id, numbered, [m["mid"] for m in numbered], now_ms, options)
+
+    return await on_thread(conn, run)
 
 
 def _apply(conn: sqlite3.Connection, actor: Actor, client_id: str, mutations: list[dict[str, Any]],

@@ -21,6 +21,8 @@ REVISION = re.compile(r"\d{13}-[0-9a-f]{4}@[0-9a-f]{32}")
 PHONE = re.compile(r"[0-9+\- ]{3,20}")
 
 MAX_TEXT = 2000
+MAX_DESCRIPTION = 4000  # a report's text: Open311's limit (the resident app asks for at most 2,000)
+MAX_UNIT = 100
 MAX_REASON = 500
 MAX_NAME = 50
 MAX_PHOTOS = 9
@@ -125,6 +127,26 @@ def field_value(field: str, value: Any) -> Any:
     return location(value)
 
 
+def _flag(value: Any, what: str) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise _bad(f"{what}只能是 true 或 false")
+    return value
+
+
+def _instant(value: Any, what: str) -> str | None:
+    """An ISO datetime with its offset (or a date: the end of that local day), as the record's UTC string."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            return parse_until(value)
+        except ValueError:
+            pass
+    raise _bad(f"{what}格式不正确")
+
+
 def _create(a: dict[str, Any]) -> dict[str, Any]:
     channel = a.get("channel")
     if channel is not None and channel not in CHANNELS:
@@ -134,9 +156,13 @@ def _create(a: dict[str, Any]) -> dict[str, Any]:
         raise _bad("优先级不正确")
     return {"track_token": _match(TOKEN, a.get("track_token"), "查询码"),
             "site": _match(CODE, a.get("site"), "站点"), "category": _match(CODE, a.get("category"), "类别"),
-            "description": _text(a.get("description"), "诉求内容", MAX_TEXT), "contact": _contact(a.get("contact")),
-            "photos": _photos(a.get("photos")), "location": location(a.get("location")), "channel": channel,
-            "priority": priority}
+            "description": _text(a.get("description"), "诉求内容", MAX_DESCRIPTION),
+            "contact": _contact(a.get("contact")), "photos": _photos(a.get("photos")),
+            "location": location(a.get("location")), "channel": channel, "priority": priority,
+            # Only callers that register appeals taken elsewhere may use these (sync.rights.records_intake).
+            "submitted_at": _instant(a.get("submitted_at"), "受理时间"),
+            "resolution_due": _instant(a.get("resolution_due"), "办结时限"),
+            "confidential": _flag(a.get("confidential"), "是否保密"), "callback": _flag(a.get("callback"), "是否回复")}
 
 
 def _set(a: dict[str, Any]) -> dict[str, Any]:
@@ -156,14 +182,18 @@ def _rate(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def _extend(a: dict[str, Any]) -> dict[str, Any]:
-    until = a.get("until")
-    try:
-        until = parse_until(until) if isinstance(until, str) else None
-    except ValueError:
-        until = None
+    until = _instant(a.get("until"), "延期时间")
     if until is None:
         raise _bad("延期时间格式不正确")
     return {"until": until, "reason": _text(a.get("reason"), "延期理由", MAX_REASON)}
+
+
+def _transfer(a: dict[str, Any]) -> dict[str, Any]:
+    at = _instant(a.get("at"), "转办时间")
+    if at is None:
+        raise _bad("请填写转办时间")
+    return {"unit": _text(a.get("unit"), "办理单位", MAX_UNIT), "at": at,
+            "opinion": _text(a.get("opinion"), "转办意见", MAX_REASON, required=False)}
 
 
 def _merge(a: dict[str, Any]) -> dict[str, Any]:
@@ -195,6 +225,7 @@ _BY_NAME: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     M.extend: _extend,
     M.return_: _reason("退回理由"),
     M.close: lambda a: {},
+    M.transfer: _transfer,
 }
 
 

@@ -14,13 +14,14 @@ from sync.lifecycle import is_rework
 from sync.actor import STAFF
 from sync.names import CONFLICT, SCALAR_FIELDS, M, RATING
 
-# The record of a case: the columns of ``cases``. ``photos`` (the report's photos) and ``location`` are JSON.
+# The record of a case: the columns of ``cases``. ``photos`` (the report's photos) and ``location`` are JSON;
+# ``confidential`` (是否保密: only dispatchers and admins see the caller) and ``callback`` (是否回复) are 0 or 1.
 CASE_FIELDS = (
     "id", "number", "track_token", "site", "community", "category", "description", "contact_name",
     "contact_phone", "photos", "location", "channel", "status", "team", "assignee", "priority", "response_due",
     "resolution_due", "accepted_at", "resolved_at", "closed_at", "resolution", "reject_reason", "rating",
     "rating_comment", "rework_count", "duplicate_of", "extended_until", "created_by_client", "created_at",
-    "updated_seq", *(f"{f}_rev" for f in SCALAR_FIELDS), "last_event_at",
+    "updated_seq", *(f"{f}_rev" for f in SCALAR_FIELDS), "last_event_at", "confidential", "callback",
 )
 JSON_FIELDS = ("photos", "location")
 
@@ -55,6 +56,8 @@ def _created(event: dict[str, Any]) -> dict[str, Any]:
         "resolution": None, "reject_reason": None, "rating": None, "rating_comment": None, "rework_count": 0,
         "duplicate_of": None, "extended_until": None, "created_by_client": event["client_id"],
         "created_at": p["created_at"], "updated_seq": event["seq"], "last_event_at": p["created_at"],
+        # Creations logged before these marks existed carry neither: such a case is neither.
+        "confidential": int(bool(p.get("confidential"))), "callback": int(bool(p.get("callback"))),
     }
     case.update({f"{f}_rev": rev for f in SCALAR_FIELDS})
     return case

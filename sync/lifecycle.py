@@ -7,7 +7,8 @@ first) is *stale*: the engine records it as a conflict event and leaves the stat
 
 Mutations that do not move the status:
 - ``case.note`` and ``case.photo`` are accepted in every status, closed ones included: notes and photos are
-  append-only sets, and only merge the same way in any order if no status can refuse them.
+  append-only sets, and only merge the same way in any order if no status can refuse them. ``case.transfer`` (the
+  hotline's 转办) is a record of what the hotline did, which our status cannot refuse either.
 - ``case.set`` writes a field in the statuses that ``sync.rights.FIELD_RIGHTS`` gives it; after those it is
   stale, like a move the case can no longer make (a closed case's category never changes).
 - ``case.extend`` moves the resolution deadline, so it only makes sense while the resolution clock runs
@@ -40,6 +41,7 @@ IN_PLACE: dict[str, frozenset[str]] = {
     M.note: frozenset(S.__dict__.values()),
     M.photo: frozenset(S.__dict__.values()),
     M.set: OPEN,
+    M.transfer: frozenset(S.__dict__.values()),
     M.extend: RUNNING,
 }
 

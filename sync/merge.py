@@ -6,6 +6,7 @@
   case can no longer make is recorded as a ``case.conflict`` event (kind ``transition``) with everything the
   mutation carried, and the status stays as it is.
 - Notes and photos are append-only sets keyed by their ids: they always merge; the same id again is a duplicate.
+  A mutation may name only photos its caller uploaded (``sync.rights.owns_photo``); any other is ``rejected``.
 - Scalar fields are last-writer-wins registers ordered by revision ``<hlc>@<client_id>``. A write whose ``seen``
   revision is not the current one (the writer had not seen the value it replaces), or that loses to a newer
   write, also records a ``case.conflict`` event (kind ``field``) naming the value kept and the value lost, the
@@ -47,6 +48,7 @@ class World(Protocol):
     def track_token_taken(self, token: str) -> bool: ...
     def has_note(self, case_id: str, note_id: str) -> bool: ...
     def has_photo(self, case_id: str, photo_id: str) -> bool: ...
+    def uploaded(self, photo_id: str) -> dict[str, Any] | None: ...
     def site(self, code: str) -> dict[str, Any] | None: ...
     def category(self, code: str) -> dict[str, Any] | None: ...
     def team_exists(self, code: str) -> bool: ...
@@ -64,6 +66,16 @@ def _same_report(case: dict[str, Any], client_id: str, args: dict[str, Any]) -> 
             and (case["contact_name"], case["contact_phone"]) == (contact.get("name"), contact.get("phone")))
 
 
+def _check_photos(world: World, actor: Actor, args: dict[str, Any]) -> None:
+    """A mutation may name only photos that were uploaded, processed, and uploaded by the caller itself; the same
+    refusal for "no such photo" and "someone else's", so an id reveals nothing."""
+    named = args.get("photos") or ([args["photo_id"]] if "photo_id" in args else [])
+    for photo_id in named:
+        uploaded = world.uploaded(photo_id)
+        if uploaded is None or not rights.owns_photo(actor, uploaded):
+            raise Invalid(E.photo_not_found, "照片不存在或不是由您上传的，请重新上传照片后再提交")
+
+
 def _create(world: World, actor: Actor, args: dict[str, Any], now_ms: int, prefix: str) -> Outcome:
     existing = world.case(args["id"])
     if existing is not None:
@@ -78,14 +90,26 @@ def _create(world: World, actor: Actor, args: dict[str, Any], now_ms: int, prefi
     refused = rights.create_refusal(actor, args["site"])
     if refused:
         raise Invalid(*refused)
+    _check_photos(world, actor, args)
     site = world.site(args["site"])
     if site is None:
         raise Invalid(E.invalid_args, "站点不存在或已停用")
     category = world.category(args["category"])
     if category is None:
         raise Invalid(E.invalid_args, "诉求类别不存在或已停用")
-    day = local_day(now_ms)
-    priority = args["priority"] if actor.is_staff and args["priority"] else (
+    intake = rights.records_intake(actor)
+    # An appeal taken elsewhere (a call to the hotline) was made when the caller made it: its number, its
+    # resolution clock and the statistics count from then. The response clock still runs from now, when it
+    # reached us. The hotline's own deadline (办结时限) replaces the category's.
+    submitted_ms = _ms(args["submitted_at"]) if intake and args["submitted_at"] else now_ms
+    if submitted_ms > now_ms:
+        raise Invalid(E.invalid_args, "受理时间不能晚于当前时间")
+    due = args["resolution_due"] if intake and args["resolution_due"] else resolution_due(
+        submitted_ms, category["resolution_limit_days"])
+    if due < iso(submitted_ms):
+        raise Invalid(E.invalid_args, "办结时限不能早于受理时间")
+    day = local_day(submitted_ms)
+    priority = args["priority"] if intake and args["priority"] else (
         PRIORITY.urgent if category["urgent"] else PRIORITY.normal)
     payload = {
         "to": S.submitted, "number": case_number(prefix, day, world.next_number(day)),
@@ -93,9 +117,9 @@ def _create(world: World, actor: Actor, args: dict[str, Any], now_ms: int, prefi
         "category": category["code"], "description": args["description"], "contact": args["contact"],
         "photos": args["photos"], "location": args["location"], "channel": channel,
         "team": category["default_team"] or site["default_team"], "priority": priority,
-        "response_due": response_due(now_ms, category["response_limit_minutes"]),
-        "resolution_due": resolution_due(now_ms, category["resolution_limit_days"]),
-        "created_at": iso(now_ms),
+        "response_due": response_due(now_ms, category["response_limit_minutes"]), "resolution_due": due,
+        "created_at": iso(submitted_ms),
+        "confidential": intake and args["confidential"], "callback": intake and args["callback"],
     }
     return Outcome(R.applied, [(M.create, payload)])
 
@@ -170,6 +194,7 @@ def decide(world: World, actor: Actor, name: str, args: dict[str, Any], hlc: Hlc
     refused = rights.refusal(actor, name, case)
     if refused:
         raise Invalid(*refused)
+    _check_photos(world, actor, args)
     rev = revision(str(hlc), actor.client_id)
     if name == M.set:
         refused = rights.field_refusal(actor, args["field"])
@@ -186,14 +211,16 @@ def decide(world: World, actor: Actor, name: str, args: dict[str, Any], hlc: Hlc
     to = next_status(name, status, args.get("rating"))
     if to is None:
         return _stale(name, case, args)
-    if name in (M.note, M.photo):
+    if name in (M.note, M.photo, M.transfer):  # records: their payload is what was sent (a 转办 keeps its own time)
         return Outcome(R.applied, [(name, {k: v for k, v in args.items() if k != "id"})])
     if name == M.extend and args["until"] <= (case["extended_until"] or case["resolution_due"]):
         raise Invalid(E.invalid_args, "延期时间必须晚于当前办理期限")
     # An action's time is when the device says it happened (work done offline counts when it was done), but
     # never before what it acts on: the latest event recorded on the case (sync.fold.event_time), nor before the
-    # device's own clock had already passed. So resolved_at and accepted_at cannot be backdated.
-    at = max(iso(max(hlc.ms, floor_ms)), case["last_event_at"])
+    # device's own clock had already passed. So resolved_at and accepted_at cannot be backdated. The 12345 import
+    # replays the hotline's record at that record's times, so only the case's latest event holds it back.
+    floor = 0 if rights.replays_record(actor) else floor_ms
+    at = max(iso(max(hlc.ms, floor)), case["last_event_at"])
     payload = _moved(world, name, case, args, rev, at)
     if name != M.extend:
         payload = {"from": status, "to": to, **payload}

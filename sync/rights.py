@@ -6,6 +6,14 @@
   their team or assigned to them.
 - Dispatchers and admins may do everything except the resident's own acts (rating, withdrawing); they create
   cases taken by phone or on site (channel ``field``) or from other systems (``open311``).
+- An integration stands for another system and creates cases on its own channel only:
+  - an Open311 API key (channel ``open311``) creates cases and does nothing else;
+  - the 12345 hotline import (channel ``12345``) also acts on its own work orders, as the hotline platform
+    reports them: each forwarding (转办), a new deadline (延期), and the results it carries (受理, 派遣 to the
+    case's own team, 办结, 返工 and the satisfaction of the hotline's return call, 回访满意度). It records them at
+    the times the hotline gives (:func:`replays_record`).
+- Staff and the hotline register cases taken elsewhere, so their new cases may say when the appeal was really
+  made, its deadline, its priority, and whether the caller is confidential (是否保密) or wants a call back (是否回复).
 
 Fields (``case.set``) have their own table, :data:`FIELD_RIGHTS`: who may write each, and in which statuses.
 
@@ -32,7 +40,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.actor import KIOSK, RESIDENT, Actor
+from sync.actor import INTEGRATION, KIOSK, RESIDENT, Actor
 from sync.lifecycle import OPEN
 from sync.names import CHANNEL, FIELD, ROLE, E, M
 
@@ -50,6 +58,10 @@ FIELD_RIGHTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 RESIDENT_ACTS = frozenset({M.rate, M.withdraw, M.note})
 FIELD_ACTS = frozenset({M.start, M.resolve, M.note, M.photo, M.set, M.return_})
 STAFF_CHANNELS = frozenset({CHANNEL.field, CHANNEL.open311})
+INTEGRATION_ACTS = {
+    CHANNEL.open311: frozenset(),
+    CHANNEL._12345: frozenset({M.transfer, M.extend, M.accept, M.dispatch, M.resolve, M.reopen, M.rate}),
+}
 
 _NOT_YOURS = (E.forbidden, "只能操作本人提交的诉求")
 _NOT_YOUR_TEAM = (E.forbidden, "该诉求未派给您或您所在的队伍")
@@ -63,6 +75,10 @@ def channel_for(actor: Actor, requested: str | None) -> str | Refusal:
         own = CHANNEL.qr
     elif actor.kind == KIOSK:
         own = CHANNEL.kiosk
+    elif actor.kind == INTEGRATION:
+        own = actor.channel or ""
+        if own not in INTEGRATION_ACTS:
+            return _NOT_ALLOWED
     elif actor.role in (ROLE.admin, ROLE.dispatcher):
         own = requested or CHANNEL.field
         if own not in STAFF_CHANNELS:
@@ -73,6 +89,22 @@ def channel_for(actor: Actor, requested: str | None) -> str | Refusal:
     if requested not in (None, own):
         return (E.forbidden, "该设备不能使用此渠道登记诉求")
     return own
+
+
+def records_intake(actor: Actor) -> bool:
+    """Whether the caller registers appeals taken elsewhere (a dispatcher logging a call, the 12345 import): its new
+    cases may carry their submission time, resolution deadline, priority and the confidential and call-back marks."""
+    if actor.kind == INTEGRATION:
+        return actor.channel == CHANNEL._12345
+    return actor.is_staff
+
+
+def replays_record(actor: Actor) -> bool:
+    """Whether the caller replays another system's record, each step at the time that record gives (the 12345
+    import: 受理, 办结 and the return call as the hotline wrote them). Those times are no readings of the caller's
+    clock, so the floor of its last reading (``sync.merge.decide``) does not hold them back; the case's latest event
+    still does."""
+    return actor.kind == INTEGRATION and actor.channel == CHANNEL._12345
 
 
 def create_refusal(actor: Actor, site: str) -> Refusal | None:
@@ -88,6 +120,10 @@ def refusal(actor: Actor, name: str, case: dict[str, Any]) -> Refusal | None:
         if name not in RESIDENT_ACTS:
             return _NOT_ALLOWED
         return None if case["created_by_client"] == actor.client_id else _NOT_YOURS
+    if actor.kind == INTEGRATION:
+        if name not in INTEGRATION_ACTS.get(actor.channel or "", ()):
+            return _NOT_ALLOWED
+        return None if case["channel"] == actor.channel else _NOT_ALLOWED
     if actor.role == ROLE.field:
         if name not in FIELD_ACTS:
             return _NOT_ALLOWED
@@ -110,3 +146,11 @@ def field_refusal(actor: Actor, field: str) -> Refusal | None:
 def field_open(field: str, status: str) -> bool:
     """Whether ``field`` may still change while the case is in ``status``."""
     return status in FIELD_RIGHTS[field][1]
+
+
+def owns_photo(actor: Actor, uploaded: dict[str, Any]) -> bool:
+    """Whether ``uploaded`` (a photo or upload row: its ``client_id`` and ``user_id``) is the caller's own: a staff
+    member's upload belongs to their user (any of their devices), anyone else's to the client id that sent it."""
+    if actor.is_staff:
+        return uploaded["user_id"] is not None and uploaded["user_id"] == actor.user_id
+    return uploaded["user_id"] is None and uploaded["client_id"] == actor.client_id

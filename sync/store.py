@@ -96,6 +96,15 @@ def existing_attachments(conn: sqlite3.Connection, notes: Sequence[tuple[str, st
     return found_notes, found_photos
 
 
+def uploaded_photos(conn: sqlite3.Connection, photo_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Who uploaded each of these photos that exists: ``{id: {"client_id", "user_id"}}``."""
+    if not photo_ids:
+        return {}
+    rows = conn.execute(f"SELECT id, client_id, user_id FROM photos WHERE id IN ({_marks(len(photo_ids))})",
+                        list(photo_ids)).fetchall()
+    return {r[0]: {"client_id": r[1], "user_id": r[2]} for r in rows}
+
+
 def for_reports(conn: sqlite3.Connection, sites: Sequence[str], categories: Sequence[str], day: str
                       ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], int]:
     """What new reports need, in one statement: the active sites and categories among these codes, and the

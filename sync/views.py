@@ -8,14 +8,15 @@ notes and photos it added itself plus the photos of the resolution, and of the l
 with the texts meant for the reporter (the resolution, the reason for a rejection or withdrawal).
 Only the client that created a case receives its ``track_token``, and no caller but a client itself ever sees a
 client id: staff see the pseudonyms of ``sync.pseudonyms`` in its place (in actors, note authors, revisions and
-the case's ``reporter``).
+the case's ``reporter``). The caller of a confidential case (是否保密, from the 12345 hotline) is shown to
+dispatchers and admins only: field staff see neither its contact nor the contact in its creation event.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from sync.actor import KIOSK, RESIDENT, Actor
-from sync.names import CHANNEL, CONFLICT, FIELD, SCALAR_FIELDS, M
+from sync.names import CHANNEL, CONFLICT, FIELD, ROLE, SCALAR_FIELDS, M
 from sync.pseudonyms import Pseudonyms, public_revision
 
 _RESIDENT_CASE = (
@@ -23,7 +24,7 @@ _RESIDENT_CASE = (
     "response_due", "resolution_due", "extended_until", "accepted_at", "resolved_at", "closed_at", "resolution",
     "reject_reason", "rating", "rating_comment", "rework_count", "duplicate_of", "created_at", "updated_seq",
 )
-_STAFF_CASE = (*_RESIDENT_CASE, "assignee", "priority")
+_STAFF_CASE = (*_RESIDENT_CASE, "assignee", "priority", "confidential", "callback")
 
 _MOVE = ("from", "to", "at")
 # Event type → payload keys a resident sees; types not listed are not shown to residents at all.
@@ -42,17 +43,27 @@ _RESIDENT_CHANNELS = frozenset({CHANNEL.qr, CHANNEL.kiosk})
 _HIDDEN_FROM_STAFF = frozenset({"track_token"})
 
 
+def hides_caller(role: str | None, confidential: bool) -> bool:
+    """Whether the caller of a case must be hidden from a viewer in ``role``: a confidential case (是否保密) shows
+    its caller to dispatchers and admins only."""
+    return confidential and role not in (ROLE.admin, ROLE.dispatcher)
+
+
 def reporter(case: dict[str, Any], pseudonyms: Pseudonyms) -> str | None:
-    """The pseudonym of the resident (or kiosk) that reported ``case``; None for a case staff registered."""
+    """The pseudonym of the resident (or kiosk) that reported ``case``; None for a case staff or another system
+    registered (the hotline's caller is its contact, shown or hidden by :func:`hides_caller`)."""
     return pseudonyms.of(case["created_by_client"]) if case["channel"] in _RESIDENT_CHANNELS else None
 
 
-def staff_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """An event's payload as staff see it: no track token, and a field conflict's revisions in public form."""
+def staff_payload(kind: str, payload: dict[str, Any], hide_caller: bool = False) -> dict[str, Any]:
+    """An event's payload as staff see it: no track token, a field conflict's revisions in public form, and with
+    ``hide_caller`` (a confidential case seen by field staff) no contact in a creation."""
     shown = {k: v for k, v in payload.items() if k not in _HIDDEN_FROM_STAFF}
     if kind == CONFLICT and payload.get("kind") == "field":
         for side in ("kept", "lost"):
             shown[side] = {**payload[side], "rev": public_revision(payload[side]["rev"])}
+    if hide_caller and "contact" in shown:
+        shown["contact"] = None
     return shown
 
 
@@ -70,7 +81,8 @@ def case_view(viewer: Actor, case: dict[str, Any], notes: list[dict[str, Any]], 
         for n in notes if staff or n["public"]]
     if staff:
         view["contact"] = ({"name": case["contact_name"], "phone": case["contact_phone"]}
-                           if case["contact_name"] or case["contact_phone"] else None)
+                           if (case["contact_name"] or case["contact_phone"])
+                           and not hides_caller(viewer.role, bool(case["confidential"])) else None)
         view["revs"] = {f: public_revision(case[f + "_rev"]) for f in SCALAR_FIELDS}
         view["reporter"] = reporter(case, pseudonyms)
     return view
@@ -79,8 +91,10 @@ def case_view(viewer: Actor, case: dict[str, Any], notes: list[dict[str, Any]], 
 def event_view(viewer: Actor, event: dict[str, Any], pseudonyms: Pseudonyms) -> dict[str, Any] | None:
     """What ``viewer`` sees of ``event``, or None if it is not for them."""
     if viewer.is_staff:
+        hidden = event["type"] == M.create and hides_caller(viewer.role, bool(event["payload"].get("confidential")))
         return {**{k: event[k] for k in ("seq", "type", "case_id", "hlc", "mid", "created_at")},
-                "actor": pseudonyms.actor(event["actor"]), "payload": staff_payload(event["type"], event["payload"])}
+                "actor": pseudonyms.actor(event["actor"]),
+                "payload": staff_payload(event["type"], event["payload"], hidden)}
     kind, payload = event["type"], event["payload"]
     keys = _RESIDENT_PAYLOAD.get(kind)
     if keys is None or kind == CONFLICT:

@@ -46,9 +46,16 @@ TABLE: dict[tuple[str, str], tuple[str, object, tuple[int, ...]]] = {
     ("GET", "/sw-precache.js"): ("/sw-precache.js", None, ANY),
     ("GET", "/s/"): ("/s/", None, ANY),
     ("GET", "/t/{token}"): ("/t/" + "0" * 32, None, ANY),
-    # Anyone may upload a photo (rate-limited); this body is no image. Staff see every photo, a client only its own.
-    ("POST", "/api/photos"): ("/api/photos", {}, (415,) * 5),
+    # Anyone may upload a photo (rate-limited) who names its uploader (staff by signing in, a resident by its
+    # X-Client-Id); this body is no image. Staff see every photo, a client only its own.
+    ("POST", "/api/photos"): ("/api/photos", {}, (400, 415, 415, 415, 415)),
     ("GET", "/api/photos/{photo_id}"): ("/api/photos/{photo}", None, (404, 404, 200, 200, 200)),
+    # Resumable uploads: anyone may upload, but only with the tus protocol's version header (these have none); an
+    # upload's owner alone may touch it (tests/test_uploads.py).
+    ("OPTIONS", "/api/uploads/"): ("/api/uploads/", None, (204,) * 5),
+    ("POST", "/api/uploads/"): ("/api/uploads/", {}, (412,) * 5),
+    ("PATCH", "/api/uploads/{upload_id}"): ("/api/uploads/" + "0" * 32, {}, (412,) * 5),
+    ("DELETE", "/api/uploads/{upload_id}"): ("/api/uploads/" + "0" * 32, None, (412,) * 5),
     # The track token is the resident's key: whoever holds it sees the case's public view.
     ("GET", "/api/track/{track_token}"): ("/api/track/{token}", None, ANY),
     # Event streams never end, and httpx's ASGI transport waits for the end: a bad Last-Event-ID makes an
@@ -84,6 +91,20 @@ TABLE: dict[tuple[str, str], tuple[str, object, tuple[int, ...]]] = {
     ("PATCH", "/api/admin/users/{username}"): ("/api/admin/users/field2", {"role": "king"}, ADMIN_WRITE),
     ("POST", "/api/admin/users/{username}/password"): ("/api/admin/users/field2/password", {"password": "x"},
                                                        ADMIN_WRITE),
+    # Open311 is public to read; its one write needs an api_key, which none of these callers has (403 for all).
+    ("GET", "/open311/v2/discovery.{fmt}"): ("/open311/v2/discovery.json", None, ANY),
+    ("GET", "/open311/v2/services.{fmt}"): ("/open311/v2/services.xml", None, ANY),
+    ("GET", "/open311/v2/services/{code}.{fmt}"): ("/open311/v2/services/env.json", None, ANY),
+    ("GET", "/open311/v2/requests.{fmt}"): ("/open311/v2/requests.json", None, ANY),
+    ("POST", "/open311/v2/requests.{fmt}"): ("/open311/v2/requests.json", {}, (403,) * 5),
+    ("GET", "/open311/v2/requests/{id}.{fmt}"): ("/open311/v2/requests/NONE.json", None, (404,) * 5),
+    ("GET", "/open311/v2/tokens/{token}.{fmt}"): ("/open311/v2/tokens/none.xml", None, (404,) * 5),
+    ("GET", "/open311/v2/servicerequestupdates.{fmt}"): ("/open311/v2/servicerequestupdates.xml", None, ANY),
+    **{(method, "/open311/{rest:path}"): ("/open311/v2/nothing.json", None, (404,) * 5)
+       for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")},
+    ("GET", "/api/export/12345.csv"): ("/api/export/12345.csv", None, DISPATCH),
+    ("GET", "/api/admin/hotline-categories"): ("/api/admin/hotline-categories", None, ADMIN),
+    ("PUT", "/api/admin/hotline-categories"): ("/api/admin/hotline-categories", {}, ADMIN_WRITE),
 }
 
 

@@ -17,7 +17,18 @@ def test_a_report_is_normalised() -> None:
     assert args == {"id": CASE, "track_token": "f" * 32, "site": "BL-TX-001", "category": "noise",
                     "description": "路灯不亮", "contact": {"name": None, "phone": "138 0000 0000"},
                     "photos": ["p1", "p2"], "location": {"lat": 22.5, "lng": 114.0, "text": "北门"},
-                    "channel": None, "priority": None}
+                    "channel": None, "priority": None, "submitted_at": None, "resolution_due": None,
+                    "confidential": False, "callback": False}
+
+
+def test_a_call_taken_elsewhere_carries_its_time_deadline_and_marks() -> None:
+    args = validate(M.create, {"id": CASE, "track_token": "f" * 32, "site": "S1", "category": "c",
+                               "description": "x" * 4000, "submitted_at": "2026-11-20T09:30:00+08:00",
+                               "resolution_due": "2026-11-27", "confidential": True, "callback": False})
+    assert (args["submitted_at"], args["resolution_due"]) == ("2026-11-20T01:30:00.000Z", "2026-11-27T15:59:59.999Z")
+    assert args["confidential"] is True and args["callback"] is False
+    assert validate(M.transfer, {"id": CASE, "unit": " 宝龙街道 ", "at": "2026-11-20T10:00:00+08:00"}) == {
+        "id": CASE, "unit": "宝龙街道", "at": "2026-11-20T02:00:00.000Z", "opinion": None}
 
 
 @pytest.mark.parametrize("name, args, code", [
@@ -27,8 +38,16 @@ def test_a_report_is_normalised() -> None:
     (M.accept, {"id": CASE.upper()}, E.invalid_args),
     (M.create, {"id": CASE, "track_token": "short", "site": "S1", "category": "c", "description": "x"}, E.invalid_args),
     (M.create, {"id": CASE, "track_token": "f" * 32, "site": "S1", "category": "c", "description": " "}, E.invalid_args),
-    (M.create, {"id": CASE, "track_token": "f" * 32, "site": "S1", "category": "c", "description": "x" * 2001},
+    (M.create, {"id": CASE, "track_token": "f" * 32, "site": "S1", "category": "c", "description": "x" * 4001},
      E.invalid_args),
+    (M.create, {"id": CASE, "track_token": "f" * 32, "site": "S1", "category": "c", "description": "x",
+                "submitted_at": "2026-11-20 09:30"}, E.invalid_args),
+    (M.create, {"id": CASE, "track_token": "f" * 32, "site": "S1", "category": "c", "description": "x",
+                "resolution_due": 20261127}, E.invalid_args),
+    (M.create, {"id": CASE, "track_token": "f" * 32, "site": "S1", "category": "c", "description": "x",
+                "confidential": "是"}, E.invalid_args),
+    (M.transfer, {"id": CASE, "unit": "宝龙街道"}, E.invalid_args),
+    (M.transfer, {"id": CASE, "unit": " ", "at": "2026-11-20T10:00:00+08:00"}, E.invalid_args),
     (M.note, {"id": CASE, "note_id": CASE, "text": "x", "photos": ["p"] * 10}, E.invalid_args),
     (M.set, {"id": CASE, "field": "status", "value": "closed", "seen": None}, E.invalid_args),
     (M.set, {"id": CASE, "field": "priority", "value": "asap", "seen": None}, E.invalid_args),

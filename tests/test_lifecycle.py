@@ -19,7 +19,7 @@ EXPECTED = {  # (mutation, from) → to; anything not listed is stale
     (M.return_, S.dispatched): S.accepted, (M.return_, S.in_progress): S.accepted,
     (M.rate, S.resolved): S.closed,
     **{(M.extend, s): s for s in (S.accepted, S.dispatched, S.in_progress)},
-    **{(m, s): s for m in (M.note, M.photo) for s in ALL},
+    **{(m, s): s for m in (M.note, M.photo, M.transfer) for s in ALL},
     **{(M.set, s): s for s in (S.submitted, S.accepted, S.dispatched, S.in_progress)},
 }
 
@@ -41,7 +41,7 @@ def test_final_statuses_are_left_only_by_in_place_mutations() -> None:
     for status in FINAL:
         for name in MUTATIONS:
             if name != M.create and next_status(name, status, RATING.unsatisfied) is not None:
-                assert name in (M.note, M.photo)
+                assert name in (M.note, M.photo, M.transfer)
 
 
 def test_fields_change_only_before_the_work_is_done() -> None:

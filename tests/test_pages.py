@@ -64,5 +64,5 @@ def test_demo_rerun_on_existing_database_changes_nothing(server: RunningServer) 
 
     again = start_server(server.db.parent)  # same folder, same server.db, --demo again
     again.stop()
-    assert "{'teams': 0, 'categories': 0, 'sites': 0, 'users': 0}" in again.log.read_text()
+    assert "{'teams': 0, 'categories': 0, 'sites': 0, 'users': 0, 'hotline_categories': 0}" in again.log.read_text()
     assert dump() == before

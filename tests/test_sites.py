@@ -65,8 +65,9 @@ async def test_retire_points_to_replacement(db: Database) -> None:
 
 async def test_demo_seed_is_idempotent(db: Database) -> None:
     snapshot = {t: [tuple(r) for r in await db.fetchall(f"SELECT * FROM {t} ORDER BY 1")]
-                for t in ("sites", "teams", "categories", "users")}
-    assert await demo.seed(db, "another-password") == {"teams": 0, "categories": 0, "sites": 0, "users": 0}
+                for t in ("sites", "teams", "categories", "users", "hotline_categories")}
+    assert await demo.seed(db, "another-password") == {"teams": 0, "categories": 0, "sites": 0, "users": 0,
+                                                       "hotline_categories": 0}
     for table, rows in snapshot.items():
         assert [tuple(r) for r in await db.fetchall(f"SELECT * FROM {table} ORDER BY 1")] == rows, table
 

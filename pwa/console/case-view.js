@@ -7,13 +7,17 @@ import { countdown, syncClock } from "./countdown.js";
 import { el, replace } from "./dom.js";
 import { t } from "./i18n/index.js";
 import { timeline } from "./timeline.js";
+import { photoThumb, photoUrls } from "/pwa/shared/photo-viewer.js";
 
 const facts = (pairs) => el("dl", {}, pairs.filter(([, v]) => v !== null && v !== undefined && v !== "")
   .flatMap(([k, v]) => [el("dt", { text: k }), el("dd", {}, v)]));
 
+// Small renditions in the list; the full photo opens in the viewer.
 const photoList = (photos) => (photos.length
-  ? el("ul", { class: "photos" }, photos.map((p) => el("li", {},
-    el("a", { href: p.url, target: "_blank", rel: "noopener" }, el("img", { src: p.url, alt: `${t("case.photos")} ${p.id.slice(0, 8)}`, loading: "lazy" })))))
+  ? el("ul", { class: "photos", dataset: { role: "photos" } }, photos.map((p, i) => {
+    const alt = t("case.photo_alt", { n: i + 1 });
+    return el("li", {}, photoThumb({ ...photoUrls(p.id), alt, label: t("case.photo_open", { alt }), closeLabel: t("case.photo_close") }));
+  }))
   : el("p", { text: t("case.no_photos") }));
 
 /**
@@ -52,6 +56,9 @@ export const mountCase = (container, id, ctx) => {
         [t("case.assignee"), c.assignee_name],
         [t("case.contact"), contact],
         [t("case.reporter"), c.reporter ? `${c.reporter.pseudonym}（${t("case.reporter_cases", { n: c.reporter.cases })}）` : null],
+        [t("case.hotline"), data.hotline ? `${data.hotline.order_no}（${data.hotline.category}）` : null],
+        [t("case.marks"), [c.confidential ? t("case.confidential") : "", c.callback ? t("case.callback") : ""]
+          .filter(Boolean).join("，") || null],
         [t("case.duplicate_of"), c.duplicate_of ? el("a", { href: `#/case/${c.duplicate_of}`, text: c.duplicate_of.slice(0, 8) }) : null],
         [t("case.reject_reason"), c.reject_reason],
         [t("case.resolution"), c.resolution],

@@ -8,6 +8,8 @@ const when = (iso) => new Date(iso).toLocaleString("zh-CN", { hour12: false });
 // A resident is shown by pseudonym (居民·7K3Q9M): the server never sends their client id to staff.
 const who = (actor) => {
   if (actor.kind === "staff") return `${actor.user ?? ""}（${t(`role.${actor.role}`)}）`;
+  // An Open311 key or the 12345 import: the system, by the name it was given.
+  if (actor.kind === "integration") return `${t("actor.integration")}（${actor.user ?? actor.channel ?? ""}）`;
   return actor.pseudonym ?? t(`actor.${actor.kind}`);
 };
 
@@ -25,6 +27,8 @@ const details = (entry, names) => {
   const parts = [];
   if (p.from && p.to && p.from !== p.to) parts.push(`${STATUSES[p.from] ?? p.from} → ${STATUSES[p.to] ?? p.to}`);
   if (p.team) parts.push(names.team(p.team));
+  if (p.unit) parts.push(t("timeline.transfer", { unit: p.unit }));
+  if (p.opinion) parts.push(p.opinion);
   if (p.assignee) parts.push(`#${p.assignee}`);
   if (p.reason) parts.push(`${t("form.reason")}：${p.reason}`);
   if (p.until) parts.push(`→ ${new Date(p.until).toLocaleDateString("zh-CN")}`);

@@ -20,7 +20,7 @@ _LIST_COLUMNS = (
     " c.description, c.channel, c.status, c.team, t.name AS team_name, c.assignee AS assignee_id,"
     " u.username AS assignee, u.display_name AS assignee_name, c.priority, c.created_at, c.response_due,"
     f" {RESOLUTION_DUE} AS resolution_due, c.extended_until, c.accepted_at, c.resolved_at, c.closed_at,"
-    " c.rating, c.rework_count, c.duplicate_of, c.updated_seq"
+    " c.rating, c.rework_count, c.duplicate_of, c.updated_seq, c.confidential, c.callback"
 )
 _FROM = (
     " FROM cases c LEFT JOIN sites s ON s.code = c.site LEFT JOIN categories k ON k.code = c.category"

@@ -97,6 +97,15 @@ async def case_row(db: Database, case_id: str) -> dict[str, Any]:
     return dict(row)
 
 
+async def uploaded(db: Database, actor: Actor, *photo_ids: str) -> None:
+    """Photos as ``actor`` uploaded them (a staff member as their user), so that its mutations may name them."""
+    async with db.write() as conn:
+        await conn.executemany(
+            "INSERT INTO photos(id, jpeg, width, height, bytes, sha256, client_id, user_id)"
+            " VALUES (?, x'ffd8ffd9', 1, 1, 4, '', ?, ?)",
+            [(p, actor.client_id, actor.user_id if actor.is_staff else None) for p in photo_ids])
+
+
 def note_id() -> str:
     return str(uuid.uuid4())
 
