@@ -33,9 +33,10 @@ def revision(hlc: str, client_id: str) -> str:
 
 
 def event_time(event: dict[str, Any]) -> str:
-    """When an event says it happened: the report's time for a report, the recorded ``at`` of an action, else
-    (notes, photos, field edits) its HLC's wall-clock part. No later action is recorded as earlier than the
-    latest of these on its case (``last_event_at``), so resolved_at and accepted_at cannot be backdated."""
+    """When an event says it happened: the report's time for a report, the recorded ``at`` of an action (of a 转办,
+    the hotline's time of it, never in the future), else (notes, photos, field edits) its HLC's wall-clock part. No
+    later action is recorded as earlier than the latest of these on its case (``last_event_at``), so resolved_at and
+    accepted_at cannot be backdated."""
     p = event["payload"]
     if event["type"] == M.create:
         return str(p["created_at"])

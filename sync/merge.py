@@ -192,6 +192,8 @@ def decide(world: World, actor: Actor, name: str, args: dict[str, Any], hlc: Hlc
     if case is None:
         raise Invalid(E.not_found, "找不到该诉求")
     refused = rights.refusal(actor, name, case)
+    if refused is None and name == M.dispatch:
+        refused = rights.dispatch_refusal(actor, case, args["team"], args["assignee"])
     if refused:
         raise Invalid(*refused)
     _check_photos(world, actor, args)
@@ -211,6 +213,10 @@ def decide(world: World, actor: Actor, name: str, args: dict[str, Any], hlc: Hlc
     to = next_status(name, status, args.get("rating"))
     if to is None:
         return _stale(name, case, args)
+    if name == M.transfer and args["at"] > iso(now_ms):
+        # A 转办's time becomes the case's latest event (sync.fold.event_time): one in the future would push every
+        # later action's time there too.
+        raise Invalid(E.invalid_args, "转办时间不能晚于当前时间")
     if name in (M.note, M.photo, M.transfer):  # records: their payload is what was sent (a 转办 keeps its own time)
         return Outcome(R.applied, [(name, {k: v for k, v in args.items() if k != "id"})])
     if name == M.extend and args["until"] <= (case["extended_until"] or case["resolution_due"]):

@@ -4,14 +4,15 @@
   may rate, withdraw and add notes to the cases that the same ``client_id`` created, nothing else.
 - Field staff start, resolve, annotate, photograph, edit fields of and return (退回) the cases dispatched to
   their team or assigned to them.
-- Dispatchers and admins may do everything except the resident's own acts (rating, withdrawing); they create
-  cases taken by phone or on site (channel ``field``) or from other systems (``open311``).
+- Dispatchers and admins may do everything except the resident's own acts (rating, withdrawing) and the
+  hotline's (转办); they create cases taken by phone or on site (channel ``field``) or from other systems
+  (``open311``).
 - An integration stands for another system and creates cases on its own channel only:
   - an Open311 API key (channel ``open311``) creates cases and does nothing else;
   - the 12345 hotline import (channel ``12345``) also acts on its own work orders, as the hotline platform
     reports them: each forwarding (转办), a new deadline (延期), and the results it carries (受理, 派遣 to the
     case's own team, 办结, 返工 and the satisfaction of the hotline's return call, 回访满意度). It records them at
-    the times the hotline gives (:func:`replays_record`).
+    the times the hotline gives (:func:`replays_record`), never in the future.
 - Staff and the hotline register cases taken elsewhere, so their new cases may say when the appeal was really
   made, its deadline, its priority, and whether the caller is confidential (是否保密) or wants a call back (是否回复).
 
@@ -26,6 +27,8 @@ priority      dispatcher, admin, field submitted, accepted, dispatched, in_progr
 location      dispatcher, admin, field submitted, accepted, dispatched, in_progress
 ============  =======================  ==============================================
 
+Residents, kiosks and integrations write no field. A dispatch that names an assignee writes that field too, so
+it takes the assignee's right (:func:`dispatch_refusal`).
 Field staff (on their own cases only, as above) may take a case or hand it to a teammate, raise its priority
 and correct its location; the category decides the deadlines, so they may not change it. A dispatcher's change
 of category before acceptance recomputes both deadlines from the report's time (triage); after acceptance it
@@ -131,16 +134,29 @@ def refusal(actor: Actor, name: str, case: dict[str, Any]) -> Refusal | None:
             actor.user_id is not None and case["assignee"] == actor.user_id)
         return None if mine else _NOT_YOUR_TEAM
     if actor.role in (ROLE.admin, ROLE.dispatcher):
-        return _NOT_ALLOWED if name in (M.rate, M.withdraw) else None
+        return _NOT_ALLOWED if name in (M.rate, M.withdraw, M.transfer) else None
     return _NOT_ALLOWED
 
 
 def field_refusal(actor: Actor, field: str) -> Refusal | None:
     """Why the caller may not write ``field`` with ``case.set`` at all, or None (see :data:`FIELD_RIGHTS`)."""
     roles, _ = FIELD_RIGHTS[field]
-    if actor.role in roles:
+    if actor.is_staff and actor.role in roles:
         return None
     return (E.forbidden, f"您的角色不能修改{_FIELD_NAMES[field]}，请联系调度员")
+
+
+def dispatch_refusal(actor: Actor, case: dict[str, Any], team: str, assignee: int | None) -> Refusal | None:
+    """Why the caller, who may dispatch ``case``, may not dispatch it to ``team`` and ``assignee``, or None: naming
+    an assignee writes that field (:data:`FIELD_RIGHTS`), and the hotline's 派遣 is a result it reports, to the
+    case's own team, not a choice of ours."""
+    if assignee is not None:
+        refused = field_refusal(actor, FIELD.assignee)
+        if refused:
+            return refused
+    if actor.kind == INTEGRATION and team != case["team"]:
+        return (E.forbidden, "12345 工单只能派给案件原有的处置队伍")
+    return None
 
 
 def field_open(field: str, status: str) -> bool:

@@ -319,6 +319,18 @@ def test_the_import_needs_a_site(db_path: Path, tmp_path: Path) -> None:
     assert cli(db_path, "import-12345", str(file), "--site", "NO-SITE").returncode == 1
 
 
+def test_a_forwarding_dated_in_the_future_is_a_bad_line(db_path: Path, tmp_path: Path) -> None:
+    """A 转办时间 still to come is refused like a 受理时间 still to come: no later action on a case is recorded before
+    its latest event, so a forwarding dated ahead would carry every action after it into the future."""
+    before = snapshot(db_path)
+    file = tmp_path / "future.csv"
+    file.write_bytes(csv_bytes([A, {**B, F.TRANSFERRED: "2099-01-01 08:00"}], "utf-8"))
+    result = cli(db_path, "import-12345", str(file), "--site", "BL-TX-001")
+    assert result.returncode == 1 and "第 3 行" in result.stderr and "转办时间不能晚于当前时间" in result.stderr
+    assert "第 2 行" not in result.stderr
+    assert snapshot(db_path) == before
+
+
 def test_results_are_recorded_at_the_hotlines_times_yet_never_before_the_cases_latest_event(tmp_path: Path) -> None:
     for server in running(tmp_path):
         db = server.live.app.state.db
