@@ -353,3 +353,28 @@ def test_results_are_recorded_at_the_hotlines_times_yet_never_before_the_cases_l
     # A was dispatched here after that time: its resolution is not recorded before the dispatch.
     assert dispatched_at > "2026-11-22T02:00:00.000Z" and resolved[a] == dispatched_at
 
+
+def test_staff_know_the_hotline_by_name_and_receive_no_client_id(tmp_path: Path) -> None:
+    answers: list[str] = []
+    for server in running(tmp_path):
+        db = server.live.app.state.db
+        server.live.call_soon(import_file(db, csv_bytes([A, B, B2], "utf-8"), "BL-TX-001")).result(10)
+        case_ids = [c for (c,) in server.sql("SELECT case_id FROM hotline_orders")]
+        hotline = {c for (c,) in server.sql("SELECT DISTINCT client_id FROM events"
+                                            " WHERE json_extract(actor, '$.kind') = 'integration'")}
+        with server.staff() as dispatcher, server.staff("field1") as field:
+            console = secrets.token_hex(16)
+            for mid, case_id in enumerate(case_ids):
+                push(dispatcher, console, 2 * mid + 1, "case.accept", id=case_id)
+                push(dispatcher, console, 2 * mid + 2, "case.dispatch", id=case_id, team="TX-WG")
+            answers.append(dispatcher.get("/api/export/12345.csv").text)
+            for who in (dispatcher, field):
+                for case_id in case_ids:
+                    detail = who.get(f"/api/cases/{case_id}")
+                    assert detail.status_code == 200, detail.text
+                    answers.append(detail.text)
+                    transfers = [e for e in detail.json()["timeline"] if e["type"] == "case.transfer"]
+                    assert transfers and all(e["actor"]["kind"] == "integration" and e["actor"]["user"] == "12345"
+                                             and "client_id" not in e["actor"] for e in transfers)
+                answers.append(who.get("/api/sync/pull", headers={"X-Client-Id": secrets.token_hex(16)}).text)
+    assert hotline and not [text for text in answers if any(c in text for c in hotline)]
