@@ -13,6 +13,8 @@ from types import FrameType
 import uvicorn
 from starlette.applications import Starlette
 
+from server.ratelimit import proxy_options
+
 
 # An open stream is about a hundred long-lived objects, so 10,000 streams are a million. With Python's default
 # thresholds (700, 10, 10) the wake-ups of one publish set off dozens of collections, and every few events a full
@@ -25,7 +27,8 @@ class Server(uvicorn.Server):
     """A uvicorn server that closes the app's event hub as soon as it is told to exit."""
 
     def __init__(self, app: Starlette, **config: object) -> None:
-        super().__init__(uvicorn.Config(app, **config))  # type: ignore[arg-type]
+        options = {**proxy_options(app.state.config.trusted_proxies), **config}
+        super().__init__(uvicorn.Config(app, **options))  # type: ignore[arg-type]
         self._app = app
         self._loop: asyncio.AbstractEventLoop | None = None
 

@@ -26,13 +26,12 @@ A rate whose denominator is 0 is ``None`` (shown as "—"), never 0 % or 100 %.
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from statistics import median
 from typing import Any, Iterable
 
+from server import spreadsheet
 from server.deadlines import parse_time
 
 GROUPINGS = ("site", "community", "category", "team", "day")
@@ -185,16 +184,12 @@ TOTAL = "合计"
 
 
 def to_csv(result: dict[str, Any], labels: dict[str, str] | None = None) -> str:
-    """The statistics as CSV with a BOM, so that Excel opens the Chinese headers and names as UTF-8. Groups with
-    codes (sites, categories, teams) take a code column and a name column; communities and days one column."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    group_columns = CSV_GROUP_COLUMNS[result["by"]]
-    writer.writerow([*group_columns, "案件数", *(METRIC_NAMES[m] for m in METRICS)])
+    """The statistics as CSV for Excel (``server.spreadsheet``: a BOM, and no group name read as a formula). Groups
+    with codes (sites, categories, teams) take a code column and a name column; communities and days one column."""
     labels = labels or {}
-    rows = [*result["groups"], {"key": None, **result["total"]}]
-    for row in rows:
+    group_columns = CSV_GROUP_COLUMNS[result["by"]]
+    lines: list[list[Any]] = [[*group_columns, "案件数", *(METRIC_NAMES[m] for m in METRICS)]]
+    for row in [*result["groups"], {"key": None, **result["total"]}]:
         cells = []
         for m in METRICS:
             value = row[m]
@@ -202,5 +197,5 @@ def to_csv(result: dict[str, Any], labels: dict[str, str] | None = None) -> str:
         key = row["key"]
         name = TOTAL if key is None else labels.get(key, key)
         group = [name] if len(group_columns) == 1 else ["" if key in (None, NO_TEAM) else key, name]
-        writer.writerow([*group, row["cases"], *cells])
-    return out.getvalue()
+        lines.append([*group, row["cases"], *cells])
+    return spreadsheet.to_csv(lines)

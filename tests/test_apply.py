@@ -12,7 +12,7 @@ from sync import store
 from sync.actor import KIOSK, Actor
 from sync.apply import ClientMismatch, GapError, Options, PushError, apply_push
 from sync.names import CONFLICT, PRIORITY, RATING, E, M, R, S
-from tests.support.sync import NOW, Outbox, note_id, open_db, resident, staff, uploaded
+from tests.support.sync import NOW, Outbox, case_row, note_id, open_db, resident, staff, uploaded
 
 
 @pytest.fixture
@@ -20,12 +20,6 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await open_db(tmp_path / "t.db")
     yield database
     await database.close()
-
-
-async def case_row(db: Database, case_id: str) -> dict[str, Any]:
-    row = await db.fetchone("SELECT * FROM cases WHERE id = ?", (case_id,))
-    assert row is not None
-    return dict(row)
 
 
 async def count(db: Database, table: str) -> int:

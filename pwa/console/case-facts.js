@@ -26,6 +26,8 @@ export const caseFacts = (dl, data, { teamName, category, rating, locale }) => {
     ["contact", t("case.contact"), JSON.stringify(contact), () => (contact
       ? el("span", {}, contact.name ?? "", " ", contact.phone ? el("a", { href: `tel:${contact.phone}`, text: contact.phone }) : "")
       : t("case.no_contact"))],
+    ["reporter", t("case.reporter"), c.reporter ? JSON.stringify(c.reporter) : null,
+      () => t("case.reporter_value", { pseudonym: c.reporter.pseudonym, cases: t("case.reporter_cases", { n: c.reporter.cases }) })],
     ["hotline", t("case.hotline"), data.hotline ? `${data.hotline.order_no}（${data.hotline.category}）` : null,
       () => `${data.hotline.order_no}（${data.hotline.category}）`],
     ["marks", t("case.marks"), [c.confidential ? t("case.confidential") : "", c.callback ? t("case.callback") : ""]

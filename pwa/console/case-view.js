@@ -28,22 +28,22 @@ const photoItem = (p, i) => {
 };
 
 const noteItem = (n) => el("li", {},
-  el("strong", { text: n.author?.name ?? n.author?.user ?? t(`actor.${n.author?.kind}`) }), `：${n.text}`);
+  el("strong", { text: n.author?.name ?? n.author?.user ?? n.author?.pseudonym ?? t(`actor.${n.author?.kind}`) }), `：${n.text}`);
 
 const pendingItem = (row) => el("li", { text: t("case.pending_item", { name: actionLabel(row.name) }) });
 
-// The newest events that someone else recorded since `seenSeq`, and the status they left the case in.
-const movedByOthers = (data, seenSeq, myClientId) => data.timeline
-  .filter((e) => e.seq > seenSeq && e.client_id !== myClientId && e.payload?.to);
+// The moves of the case that someone else made since `seenSeq` (the person's own, from any of their desks, are
+// no news to them).
+const movedByOthers = (data, seenSeq, me) => data.timeline
+  .filter((e) => e.seq > seenSeq && e.payload?.to && !(e.actor.kind === "staff" && e.actor.user === me));
 
 /**
  * Show case `id` in `container`; returns {refresh, onKey, caseId}.
- * @param {{ref: object, client: object, toast: (text: string) => void, navigate: (hash: string) => void}} ctx
+ * @param {{ref: object, client: object, me: string, toast: (text: string) => void, navigate: (hash: string) => void}} ctx
  */
 export const mountCase = (container, id, ctx) => {
   let current = null;
   let seenSeq = null;
-  let myClientId = null;
   const teamName = (code) => ctx.ref.teams.find((x) => x.code === code)?.name ?? code;
   const names = { team: teamName };
 
@@ -103,7 +103,7 @@ export const mountCase = (container, id, ctx) => {
 
   const paintChanged = (moves) => {
     const last = moves.at(-1);
-    const who = last.actor.name ?? last.actor.user ?? t(`actor.${last.actor.kind}`);
+    const who = last.actor.name ?? last.actor.user ?? last.actor.pseudonym ?? t(`actor.${last.actor.kind}`);
     const text = t("case.changed", { who, status: statusName(last.payload.to) });
     replace(changed, el("p", { dataset: { role: "changed-banner" } }, text, " ",
       el("button", { type: "button", dataset: { action: "dismiss-changed" }, on: { click: () => replace(changed) }, text: t("case.changed_dismiss") })));
@@ -125,7 +125,7 @@ export const mountCase = (container, id, ctx) => {
       drawn = true;
     }
     const top = Math.max(0, ...data.timeline.map((e) => e.seq));
-    const moves = seenSeq === null ? [] : movedByOthers(data, seenSeq, myClientId);
+    const moves = seenSeq === null ? [] : movedByOthers(data, seenSeq, ctx.me);
     seenSeq = top;
     keepScroll(container, () => {
       setText(number, c.number);
@@ -154,7 +154,6 @@ export const mountCase = (container, id, ctx) => {
 
   const refresh = async () => {
     try {
-      myClientId ??= await ctx.client.clientId();
       await paint(await getJSON(`/api/cases/${encodeURIComponent(id)}`));
     } catch (err) {
       if (drawn) {

@@ -45,7 +45,7 @@ let liveStatus = "connecting";
 const route = async () => {
   const { parts, params } = parseHash();
   ref = await reference(); // the cached copy, reloaded by the admin pages after a change
-  const ctx = { ref, client, toast, navigate };
+  const ctx = { ref, client, toast, navigate, me: root.dataset.user };
   for (const link of root.querySelectorAll("[data-nav]")) {
     const current = link.dataset.nav === (parts[0] === "case" ? "board" : parts[0] || "board");
     if (current) link.setAttribute("aria-current", "page");

@@ -19,6 +19,7 @@ from server.auth.identity import actor_for
 from server.body import json_object
 from server.errors import ApiError
 from server.events.publish import publish
+from server.pseudonyms import pseudonyms
 from sync import store
 from sync.actor import RESIDENT
 from sync.apply import ClientMismatch, GapError, Options, PushError, apply_push, check_owner
@@ -58,7 +59,7 @@ async def push(request: Request) -> JSONResponse:
         raise ApiError(413, E.too_large, f"一次最多同步 {config.sync_max_batch} 条操作")
     actor = await actor_for(request, client_id)
     if actor.kind == RESIDENT:
-        await ratelimit.limit_case_creates(request, client_id, mutations)
+        await ratelimit.limit_resident_push(request, client_id, mutations)
     options = Options(max_drift_ms=config.sync_max_drift_ms, number_prefix=config.case_number_prefix)
     now_ms = _now_ms()
     try:
@@ -105,7 +106,7 @@ async def pull_changes(request: Request) -> JSONResponse:
             check_owner(actor, registered)
         except ClientMismatch as err:
             raise ApiError(403, err.code, err.message) from None
-    return JSONResponse(await pull(db, actor, cursor, limit), headers=_NO_STORE)
+    return JSONResponse(await pull(db, actor, cursor, limit, pseudonyms(request)), headers=_NO_STORE)
 
 
 routes = [

@@ -71,6 +71,8 @@ export const messages = Object.freeze({
   "case.back": "← Back to cases",
   "case.description": "Report",
   "case.contact": "Contact",
+  "case.reporter": "Reported by",
+  "case.reporter_cases": "{n} reports in all",
   "case.hotline": "12345 work order",
   "case.marks": "Marks",
   "case.confidential": "caller confidential",
@@ -310,4 +312,5 @@ export const messages = Object.freeze({
   "admin.new_community_name": "Name of the new community",
   "admin.choose_community": "Choose a community",
   "merge.same_time": "less than a minute apart",
+  "case.reporter_value": "{pseudonym} ({cases})",
 });
