@@ -9,6 +9,7 @@ import { FILTER_KEYS, filterBar } from "./filters.js";
 import { categoryName, locale, statusName, t } from "./i18n/index.js";
 import { patchList } from "./patch.js";
 import { searchBox } from "./search-box.js";
+import { oneAtATime } from "./serial.js";
 
 const FRESH_MS = 15_000;
 const fresh = new Map(); // case id → when it arrived live; survives re-renders of the board
@@ -70,8 +71,6 @@ export const mountBoard = (container, params, ctx) => {
   replace(container, el("h2", { class: "visually-hidden", text: t("board.title") }), search,
     filterBar(ctx.ref, params, (next) => go({ ...next, q: state.q ?? "" })), status, table, pager);
 
-  let loading = null;
-  let again = false;
   const load = async () => {
     const query = { page: page() > 1 ? page() : "", q: state.q ?? "" };
     for (const key of FILTER_KEYS) if (state[key]) query[key] = state[key];
@@ -94,22 +93,9 @@ export const mountBoard = (container, params, ctx) => {
   };
 
   // Bursts of live events (or keystrokes) collapse into one reload at a time, plus one more if any came during it.
-  const refresh = async () => {
-    if (loading) {
-      again = true;
-      return loading;
-    }
-    loading = load().catch((err) => {
-      status.textContent = t("load_failed", { message: err.message });
-    }).finally(() => {
-      loading = null;
-      if (again) {
-        again = false;
-        refresh();
-      }
-    });
-    return loading;
-  };
+  const refresh = oneAtATime(() => load().catch((err) => {
+    status.textContent = t("load_failed", { message: err.message });
+  }));
 
   const move = (step) => {
     const links = [...body.querySelectorAll('[data-action="open-case"]')];

@@ -28,8 +28,8 @@ export const caseFacts = (dl, data, { teamName, category, rating, locale }) => {
       : t("case.no_contact"))],
     ["reporter", t("case.reporter"), c.reporter ? JSON.stringify(c.reporter) : null,
       () => t("case.reporter_value", { pseudonym: c.reporter.pseudonym, cases: t("case.reporter_cases", { n: c.reporter.cases }) })],
-    ["hotline", t("case.hotline"), data.hotline ? `${data.hotline.order_no}（${data.hotline.category}）` : null,
-      () => `${data.hotline.order_no}（${data.hotline.category}）`],
+    ["hotline", t("case.hotline"), data.hotline ? JSON.stringify(data.hotline) : null,
+      () => t("case.hotline_value", { order: data.hotline.order_no, category: data.hotline.category })],
     ["marks", t("case.marks"), [c.confidential ? t("case.confidential") : "", c.callback ? t("case.callback") : ""]
       .filter(Boolean).join("，") || null, null],
     ["duplicate_of", t("case.duplicate_of"), c.duplicate_of, () => el("a", { href: `#/case/${c.duplicate_of}`, text: c.duplicate_of.slice(0, 8) })],

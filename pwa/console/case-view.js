@@ -14,6 +14,7 @@ import { el, replace } from "./dom.js";
 import { categoryName, locale, ratingName, statusName, t } from "./i18n/index.js";
 import { noteForm } from "./note-form.js";
 import { afterRelease, held, keepScroll, patchList, pressedWithin, setText } from "./patch.js";
+import { oneAtATime } from "./serial.js";
 import { entrySig, timelineItem } from "./timeline.js";
 import { photoThumb, photoUrls } from "/pwa/shared/photo-viewer.js";
 
@@ -133,9 +134,13 @@ export const mountCase = (container, id, ctx) => {
       urgent.hidden = !c.urgent;
       title.dataset.deadlineState = c.deadline?.state ?? "none";
       if (moves.length) paintChanged(moves);
-      replaceUnlessHeld(rework, c.rework ? [el("p", { class: "rework", dataset: { role: "rework" } },
-        el("strong", { text: t("case.rework", { n: c.rework_count }) }), " ",
-        c.rework.reason ? t(c.rework.by === "resident" ? "case.rework_resident" : "case.rework_staff", { reason: c.rework.reason }) : "")] : []);
+      const reworkSig = JSON.stringify([c.rework_count, c.rework]);
+      if (rework.dataset.sig !== reworkSig && !held(rework)) {
+        rework.dataset.sig = reworkSig;
+        replace(rework, c.rework ? el("p", { class: "rework", dataset: { role: "rework" } },
+          el("strong", { text: t("case.rework", { n: c.rework_count }) }), " ",
+          c.rework.reason ? t(c.rework.by === "resident" ? "case.rework_resident" : "case.rework_staff", { reason: c.rework.reason }) : "") : null);
+      }
       patchList(pending, queued.map((row) => ({ key: String(row.mid), sig: row.name, render: () => pendingItem(row) })));
       pending.hidden = queued.length === 0;
       paintActions(c);
@@ -152,19 +157,21 @@ export const mountCase = (container, id, ctx) => {
     });
   };
 
-  const refresh = async () => {
+  const load = async () => {
     try {
       await paint(await getJSON(`/api/cases/${encodeURIComponent(id)}`));
     } catch (err) {
       if (drawn) {
         // Keep the case on screen (and whatever is being typed); say the update failed.
-        replaceUnlessHeld(changed, [el("p", { role: "alert", text: t("load_failed", { message: err.message }) })]);
+        if (!held(changed)) replace(changed, el("p", { role: "alert", text: t("load_failed", { message: err.message }) }));
         return;
       }
       replace(container, el("p", { role: "alert", text: t("load_failed", { message: err.message }) }),
         el("p", {}, el("a", { href: "#/board", text: t("case.back") })));
     }
   };
+
+  const refresh = oneAtATime(load);
 
   const act = async (name) => {
     if (!current || !current.actions.includes(name)) {
@@ -196,8 +203,3 @@ export const mountCase = (container, id, ctx) => {
   refresh();
   return { refresh, onKey, caseId: id };
 };
-
-// A small region redrawn whole, unless a person is on something inside it.
-function replaceUnlessHeld(node, children) {
-  if (!held(node)) replace(node, ...children);
-}

@@ -1,6 +1,6 @@
 // Live countdowns: every element with data-due counts down once a second and carries data-state
 // ok / warn / overdue (amber and red in the style sheet). The amber point (data-warn-at) is the server's.
-import { t } from "./i18n/index.js";
+import { locale, t } from "./i18n/index.js";
 
 let offsetMs = 0;
 
@@ -48,7 +48,7 @@ export const countdown = (deadline) => {
   node.dataset.due = deadline.due;
   node.dataset.warnAt = deadline.warn_at;
   node.dataset.kind = deadline.kind;
-  node.title = `${t(`deadline.${deadline.kind}`)} ${new Date(deadline.due).toLocaleString("zh-CN")}`;
+  node.title = `${t(`deadline.${deadline.kind}`)} ${new Date(deadline.due).toLocaleString(locale())}`;
   update(node, now());
   return node;
 };

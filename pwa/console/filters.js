@@ -30,7 +30,7 @@ export const filterBar = (ref, params, apply) => {
   const form = el("form", { dataset: { action: "filter" }, role: "search", "aria-label": t("filter.legend") },
     select("status", t("filter.status"), statusPairs, params.status),
     select("community", t("filter.community"), ref.communities.map((c) => [c, c]), params.community),
-    select("site", t("filter.site"), sites.map((s) => [s.code, `${s.name}（${s.code}）`]), params.site),
+    select("site", t("filter.site"), sites.map((s) => [s.code, t("filter.site_option", { name: s.name, code: s.code })]), params.site),
     select("category", t("filter.category"), ref.categories.map((c) => [c.code, categoryName(c, ref)]), params.category),
     select("team", t("filter.team"), ref.teams.map((x) => [x.code, x.name]), params.team),
     input("from", t("filter.from"), "date", params.from),

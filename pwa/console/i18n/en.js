@@ -313,4 +313,6 @@ export const messages = Object.freeze({
   "admin.choose_community": "Choose a community",
   "merge.same_time": "less than a minute apart",
   "case.reporter_value": "{pseudonym} ({cases})",
+  "filter.site_option": "{name} ({code})",
+  "case.hotline_value": "{order} ({category})",
 });

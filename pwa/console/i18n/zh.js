@@ -300,4 +300,6 @@ export const messages = Object.freeze({
   "admin.choose_community": "请选择社区",
   "merge.same_time": "相隔不到 1 分钟",
   "case.reporter_value": "{pseudonym}（{cases}）",
+  "filter.site_option": "{name}（{code}）",
+  "case.hotline_value": "{order}（{category}）",
 });
