@@ -29,14 +29,15 @@ from sync.actor import RESIDENT, STAFF, Actor  # noqa: E402
 from sync.apply import apply_push  # noqa: E402
 
 SITES = [s[0] for s in demo.SITES]
+NAMES = [f"{surname}{title}" for surname in "王李张刘陈杨赵黄周吴徐孙" for title in ("先生", "女士")]
 CATEGORIES = [c[0] for c in demo.CATEGORIES]
 WHAT = ["路灯不亮", "井盖松动", "垃圾堆积", "楼道堆放杂物", "夜间施工噪音", "独居老人需要帮忙买药", "占道经营",
         "污水外溢", "电动车楼道充电", "小区门禁损坏", "广场舞音响太吵", "树枝压到电线"]
 WHERE = ["3 号楼门口", "东门", "地下车库", "菜市场旁", "学校路口", "二期工地", "篮球场边"]
 # What dispatchers type: mostly something that names one case or a few (a phone number, a case's own words), and
 # now and then a word that half the subdistrict's reports contain.
-TERMS_FEW = ["00012345", "第 4321 件", "王先生 0001999", "压到电线，已经7天"]
-TERMS_MANY = ["路灯不亮", "已联系物业", "138000"]
+TERMS_FEW = ["00012345", "第 4321 件", "刘女士 0001999", "压到电线，已经7天"]
+TERMS_MANY = ["路灯不亮", "已联系物业", "王先生", "1390"]
 TERMS_SHORT = ["路灯", "药", "东门"]
 
 
@@ -48,7 +49,8 @@ def creations(rng: random.Random, start: int, n: int, first_mid: int, now: int) 
     return [{"mid": first_mid + k, "name": "case.create", "hlc": f"{now:013d}-0000", "args": {
         "id": str(uuid.uuid4()), "track_token": secrets.token_hex(16), "site": SITES[i % len(SITES)],
         "category": CATEGORIES[i % len(CATEGORIES)], "description": report(rng, i),
-        "contact": {"name": "王先生", "phone": f"138{i:08d}"}}} for k, i in enumerate(range(start, start + n))]
+        "contact": {"name": NAMES[i % len(NAMES)], "phone": f"13{i % 10}{i:08d}"}}}
+        for k, i in enumerate(range(start, start + n))]
 
 
 async def fill(db: Database, n: int) -> None:

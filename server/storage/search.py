@@ -61,16 +61,22 @@ def matching(terms: Iterable[str], hide_confidential_contacts: bool) -> tuple[st
             text, text_params = _indexed(term, hide_confidential_contacts)
         else:
             text, text_params = _scanned(term, hide_confidential_contacts)
-        clauses.append(f"({text} OR c.site IN (SELECT code FROM sites WHERE instr(lower(name), lower(?)) > 0))")
+        clauses.append(text)
         params.extend([*text_params, term])
     return " AND ".join(clauses) or "1=1", params
 
 
+# The cases at a site whose name holds the term (through the cases_site index; sites are few).
+_AT_SITE = "SELECT x.id FROM cases x WHERE x.site IN (SELECT code FROM sites WHERE instr(lower(name), lower(?)) > 0)"
+
+
 def _indexed(term: str, hide_confidential_contacts: bool) -> tuple[str, list[Any]]:
-    """Three characters or more: the cases whose indexed texts hold the term, as a phrase of the trigram index."""
+    """Three characters or more: the cases whose indexed texts hold the term, as a phrase of the trigram index, or
+    whose site's name does. One list of ids, so that a rare term reads only its few cases, not every case."""
     private = (" AND (s.field NOT IN ('name', 'phone')"
                " OR s.case_id IN (SELECT id FROM cases WHERE confidential = 0))") if hide_confidential_contacts else ""
-    return f"c.id IN (SELECT s.case_id FROM case_search s WHERE s.case_search MATCH ?{private})", [_phrase(term)]
+    return (f"c.id IN (SELECT s.case_id FROM case_search s WHERE s.case_search MATCH ?{private} UNION {_AT_SITE})",
+            [_phrase(term)])
 
 
 def _scanned(term: str, hide_confidential_contacts: bool) -> tuple[str, list[Any]]:
@@ -83,10 +89,12 @@ def _scanned(term: str, hide_confidential_contacts: bool) -> tuple[str, list[Any
         contact = f"(c.confidential = 0 AND {contact})"
     pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return (f"({found.format('c.number')} OR {found.format('c.description')} OR {contact}"
-            f" OR c.id IN (SELECT n.case_id FROM case_notes n WHERE {found.format('n.text')}))", [pattern] * 5)
+            f" OR c.id IN (SELECT n.case_id FROM case_notes n WHERE {found.format('n.text')} UNION {_AT_SITE}))",
+            [pattern] * 5)
 
 
 async def by_number(db: Database, number: str) -> Row | None:
-    """The case whose number is exactly ``number`` (letters in any case), with what visibility needs."""
-    return await db.fetchone("SELECT id, number, team, assignee AS assignee_id FROM cases WHERE number = ?",
-                             (number.upper(),))
+    """The case whose number is exactly ``number`` (its letters as typed or in capitals, as numbers are made), with
+    what visibility needs."""
+    return await db.fetchone("SELECT id, number, team, assignee AS assignee_id FROM cases WHERE number IN (?, ?)",
+                             (number, number.upper()))
