@@ -190,3 +190,19 @@ def test_any_piece_of_a_text_finds_its_case_and_nothing_else_does(text: str, dat
     absent = [ch for ch in "%_\\路灯Ab9\"" if ch.casefold() not in text.casefold()]
     if absent:  # a short term, scanned: "%" and "_" are text, not wildcards
         assert not finds(data.draw(st.sampled_from(absent))), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(q=st.text(max_size=120))
+def test_no_query_is_a_server_error(q: str) -> None:
+    from server.cases import search_terms
+    from server.errors import ApiError
+
+    try:
+        terms = search_terms({"q": q})
+    except ApiError as refused:
+        assert refused.status == 400
+        return
+    for restricted in (False, True):
+        where, params = search.matching(terms, hide_confidential_contacts=restricted)
+        _CONN.execute(f"SELECT COUNT(*) FROM cases c WHERE {where}", params).fetchone()
