@@ -104,11 +104,9 @@ async def limit_case_creates(request: Request, client_id: str, mutations: object
 
     Only mutations past the client's watermark count, so resending a batch whose answer was lost costs nothing.
     """
-    from sync import store
-
     if not isinstance(mutations, list):
         return
-    registered = await store.client(request.app.state.db, client_id)
+    registered = await request.app.state.db.sync.client(client_id)
     last_mid = registered["last_mid"] if registered is not None else 0
     creates = sum(1 for m in mutations if isinstance(m, dict) and m.get("name") == "case.create"
                   and isinstance(m.get("mid"), int) and m["mid"] > last_mid)

@@ -109,7 +109,7 @@ async def add_site(db: Database, site: dict[str, Any]) -> None:
 async def retire_site(db: Database, code: str, replaced_by: str | None = None) -> None:
     async with db.write() as conn:
         if replaced_by is not None:
-            row = await (await conn.execute("SELECT active FROM sites WHERE code = ?", (replaced_by,))).fetchone()
+            row = await reference.get_row(conn, "sites", replaced_by)
             if row is None or not row[0]:
                 raise ValueError(f"替代站点“{replaced_by}”不存在或已停用")
         if not await reference.retire_site(conn, code, replaced_by):

@@ -1,5 +1,4 @@
 """The engine: the queue's watermark, gaps, rejections, idempotent creation, conflicts and what is written."""
-import sqlite3
 import uuid
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -7,16 +6,17 @@ from typing import Any, AsyncIterator
 import pytest
 
 from server.storage import Database
-from sync import store
+from server.storage.engine import EngineStore
 from sync.actor import KIOSK, Actor
 from sync.apply import ClientMismatch, GapError, Options, PushError, apply_push
 from sync.names import CONFLICT, PRIORITY, RATING, E, M, R, S
+from tests.support.databases import integrity_errors, new_database
 from tests.support.sync import NOW, Outbox, note_id, open_db, resident, staff
 
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_db(tmp_path / "t.db")
+    database = await open_db(new_database(tmp_path, "t"))
     yield database
     await database.close()
 
@@ -87,7 +87,7 @@ async def test_a_gap_is_refused_and_nothing_is_written(db: Database) -> None:
     with pytest.raises(GapError):  # a hole inside the batch is a gap too
         await box.push(db, batch=[box.mutations[1], box.mutations[3]])
     assert await count(db, "events") == 1
-    client = await store.client(db, box.actor.client_id)
+    client = await db.sync.client(box.actor.client_id)
     assert client is not None and client["last_mid"] == 1
 
 
@@ -258,12 +258,12 @@ async def test_an_hlc_far_ahead_is_clamped_to_the_servers_clock(db: Database) ->
 
 async def test_an_unexpected_failure_rolls_back_everything(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: Any, **kwargs: Any) -> None:
-        raise sqlite3.OperationalError("disk I/O error")
+        raise OSError("disk I/O error")
 
     box = Outbox(resident())
     box.create()
-    monkeypatch.setattr(store, "existing_attachments", broken)
-    with pytest.raises(sqlite3.OperationalError):
+    monkeypatch.setattr(EngineStore, "existing_attachments", broken)
+    with pytest.raises(OSError):
         await box.push(db)
     assert await count(db, "clients") == 0 and await count(db, "cases") == 0 and await count(db, "events") == 0
 
@@ -272,10 +272,10 @@ async def test_the_ledger_and_the_watermark_are_guarded_in_sql(db: Database) -> 
     box = Outbox(resident())
     box.create()
     await box.push(db)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_errors()):
         async with db.write() as conn:
             await conn.execute("INSERT INTO mutations(client_id, mid, name, status) VALUES (?, 1, 'x', 'applied')",
                                (box.actor.client_id,))
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_errors()):
         async with db.write() as conn:
             await conn.execute("UPDATE clients SET last_mid = 0")

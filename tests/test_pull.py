@@ -8,12 +8,13 @@ from server.storage import Database
 from sync.actor import Actor
 from sync.names import CONFLICT, M
 from sync.pull import pull
+from tests.support.databases import new_database
 from tests.support.sync import Outbox, note_id, open_db, resident, staff
 
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_db(tmp_path / "t.db")
+    database = await open_db(new_database(tmp_path, "t"))
     yield database
     await database.close()
 
@@ -21,7 +22,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 async def everything(db: Database, actor: Actor, limit: int = 100) -> list[dict]:
     changes, cursor, more = [], 0, True
     while more:
-        page = await pull(db, actor, cursor, limit)
+        page = await pull(db.sync, actor, cursor, limit)
         changes += page["changes"]
         assert page["cursor"] >= cursor
         cursor, more = page["cursor"], page["more"]
@@ -79,9 +80,9 @@ async def test_paging_follows_seq_and_ends_at_the_top(db: Database) -> None:
     for _ in range(5):
         box.create()
     await box.push(db)
-    page = await pull(db, box.actor, 0, 2)
+    page = await pull(db.sync, box.actor, 0, 2)
     assert [c["seq"] for c in page["changes"]] == [1, 2] and page["more"] and page["cursor"] == 2
-    page = await pull(db, box.actor, 4, 2)
+    page = await pull(db.sync, box.actor, 4, 2)
     assert [c["seq"] for c in page["changes"]] == [5] and not page["more"] and page["cursor"] == 5
     # Someone who sees none of it is still moved to the top, past what it may not see.
-    assert await pull(db, stranger.actor, 0, 2) == {"changes": [], "cursor": 5, "more": False}
+    assert await pull(db.sync, stranger.actor, 0, 2) == {"changes": [], "cursor": 5, "more": False}

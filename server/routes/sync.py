@@ -19,7 +19,6 @@ from server.auth import staff_from_request
 from server.body import json_object
 from server.errors import ApiError
 from server.events.publish import publish
-from sync import store
 from sync.actor import RESIDENT, STAFF, Actor
 from sync.apply import ClientMismatch, GapError, Options, PushError, apply_push, check_owner
 from sync.args import TOKEN
@@ -111,13 +110,13 @@ async def pull_changes(request: Request) -> JSONResponse:
     limit = max(1, min(_count(request, "limit", config.sync_pull_limit), config.sync_pull_limit))
     actor = await _actor(request, client_id)
     db = request.app.state.db
-    registered = await store.client(db, client_id)
+    registered = await db.sync.client(client_id)
     if registered is not None:
         try:
             check_owner(actor, registered)
         except ClientMismatch as err:
             raise ApiError(403, err.code, err.message) from None
-    return JSONResponse(await pull(db, actor, cursor, limit), headers=_NO_STORE)
+    return JSONResponse(await pull(db.sync, actor, cursor, limit), headers=_NO_STORE)
 
 
 routes = [

@@ -113,7 +113,7 @@ async def case_events(db: Database, case_id: str) -> list[Row]:
     return await db.fetchall(
         "SELECT e.seq, e.type, e.actor, e.payload, e.hlc, e.client_id, e.mid, e.created_at, d.name AS device_name,"
         " cl.kind AS client_kind"
-        " FROM events e LEFT JOIN devices d ON d.id = json_extract(e.actor, '$.device_id')"
+        f" FROM events e LEFT JOIN devices d ON d.id = {db.dialect.json_int('e.actor', 'device_id')}"
         " LEFT JOIN clients cl ON cl.client_id = e.client_id"
         " WHERE e.case_id = ? ORDER BY e.seq", (case_id,))
 
@@ -128,9 +128,9 @@ async def stats_facts(db: Database, created_from: str, created_before: str) -> l
     return await db.fetchall(
         "WITH period AS (SELECT id FROM cases WHERE created_at >= ? AND created_at < ?),"
         " moves AS (SELECT e.case_id,"
-        "   MIN(CASE WHEN e.type IN ('case.accept', 'case.reject') THEN json_extract(e.payload, '$.at') END)"
-        "     AS first_response_at,"
-        "   SUM(e.type = 'case.resolve') AS times_resolved"
+        f"   MIN(CASE WHEN e.type IN ('case.accept', 'case.reject') THEN {db.dialect.json_text('e.payload', 'at')}"
+        "     END) AS first_response_at,"
+        "   SUM(CASE WHEN e.type = 'case.resolve' THEN 1 ELSE 0 END) AS times_resolved"
         "   FROM events e JOIN period p ON p.id = e.case_id"
         "   WHERE e.type IN ('case.accept', 'case.reject', 'case.resolve') GROUP BY e.case_id)"
         " SELECT c.id, c.site, c.community, c.category, c.team, c.status, c.created_at, c.response_due,"
