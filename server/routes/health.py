@@ -20,8 +20,7 @@ async def healthz(request: Request) -> JSONResponse:
     db = state.db
     schema = None
     try:
-        row = await db.fetchone("SELECT MAX(version) AS v FROM schema_migrations")
-        schema = row["v"] if row else None
+        schema = await db.schema_version()
         database = {"ok": True, "backend": db.backend, "schema": schema}
     except Exception as error:
         log.warning("health check: the database did not answer: %s", error)

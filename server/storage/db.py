@@ -155,6 +155,11 @@ class Database(ABC):
         rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
+    async def schema_version(self) -> int | None:
+        """The newest migration applied (None before any)."""
+        row = await self.fetchone("SELECT MAX(version) AS v FROM schema_migrations")
+        return row["v"] if row else None
+
     @abstractmethod
     async def migrate(self) -> list[int]:
         """Apply every migration not yet recorded in ``schema_migrations``; returns the versions applied."""
