@@ -35,14 +35,16 @@ _NOT_SERVED = {"tools", "node_modules", "__pycache__"}
 # What the resident app needs to open offline, precached by the service worker.
 # The large install icons are left out: the browser fetches them only when someone installs the app.
 PRECACHE_GLOBS = ("resident/**/*.js", "resident/**/*.css", "resident/**/*.svg", "resident/index.html",
-                  "resident/manifest.webmanifest", "icons/icon-192.png", "icons/icon.svg")
-# What the field-staff app needs offline, precached by its own worker (scope /field/): its files and the few
-# modules it shares with the console and the resident app. Its worker script is not precached by itself.
+                  "resident/manifest.webmanifest", "shared/*.js", "shared/*.css", "icons/icon-192.png",
+                  "icons/icon.svg")
+# What the field-staff app needs offline, precached by its own worker (scope /field/): its files, the few
+# modules it shares with the console and the resident app, and what every app shares (pwa/shared/). Its worker
+# script is not precached by itself.
 FIELD_PRECACHE_GLOBS = ("field/**/*.js", "field/**/*.css", "field/index.html", "field/manifest.webmanifest",
                         "console/dom.js", "console/countdown.js", "console/timeline.js", "console/live.js",
                         "console/i18n/*.js",
-                        "resident/lib/shrink.js", "resident/lib/validate.js", "icons/icon-192.png",
-                        "icons/icon.svg")
+                        "resident/lib/shrink.js", "resident/lib/validate.js", "shared/*.js", "shared/*.css",
+                        "icons/icon-192.png", "icons/icon.svg")
 _NOT_PRECACHED = {"field/sw.js"}
 
 

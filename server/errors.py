@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 
@@ -62,8 +62,15 @@ async def server_error_handler(request: Request, exc: Exception) -> Response:
     return render_page(request, "error.html", {"title": message, "message": message}, status_code=500)
 
 
+async def client_gone_handler(request: Request, exc: Exception) -> Response:
+    """The client hung up while sending its request (a phone losing its signal mid-upload): nothing to answer,
+    and nothing went wrong on our side."""
+    return Response(status_code=400)
+
+
 EXCEPTION_HANDLERS = {
     ApiError: api_error_handler,
+    ClientDisconnect: client_gone_handler,
     HTTPException: http_error_handler,
     Exception: server_error_handler,
 }

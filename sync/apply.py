@@ -129,6 +129,7 @@ class _Batch:
         self.tokens: set[str] = set()
         self.notes: set[tuple[str, str]] = set()
         self.photos: set[tuple[str, str]] = set()
+        self.uploads: dict[str, dict[str, Any]] = {}
         self.dirty: dict[str, dict[str, Any]] = {}
         self.events: list[dict[str, Any]] = []
         self.new_notes: list[dict[str, Any]] = []
@@ -150,6 +151,9 @@ class _Batch:
 
     def has_photo(self, case_id: str, photo_id: str) -> bool:
         return (case_id, photo_id) in self.photos
+
+    def uploaded(self, photo_id: str) -> dict[str, Any] | None:
+        return self.uploads.get(photo_id)
 
     def _remember(self, key: tuple[str, Any], lookup: Any) -> Any:
         if key not in self._memo:
@@ -177,10 +181,14 @@ class _Batch:
     def prefetch(self, mutations: list[dict[str, Any]]) -> None:
         """Read every case, note and photo the batch names, in as few statements as possible."""
         ids, tokens, notes, photos, sites, categories = set(), set(), set(), set(), set(), set()
+        named: set[str] = set()  # photos the batch refers to: are they there, and whose are they?
         for m in mutations:
             args = m.get("args")
             if not isinstance(args, dict):
                 continue
+            listed = args.get("photos")
+            named.update(p for p in (listed if isinstance(listed, list) else [args.get("photo_id")])
+                         if isinstance(p, str))
             ref = args.get("id")
             if not isinstance(ref, str):
                 continue
@@ -200,6 +208,7 @@ class _Batch:
             self.cases[case["id"]] = case
             self.tokens.add(case["track_token"])
         self.notes, self.photos = self.store.existing_attachments(sorted(notes), sorted(photos))
+        self.uploads = self.store.uploaded_photos(sorted(named))
         if sites or categories:
             day = local_day(self.now_ms)
             found_sites, found_categories, self.counters[day] = self.store.for_reports(

@@ -6,6 +6,7 @@
   case can no longer make is recorded as a ``case.conflict`` event (kind ``transition``) with everything the
   mutation carried, and the status stays as it is.
 - Notes and photos are append-only sets keyed by their ids: they always merge; the same id again is a duplicate.
+  A mutation may name only photos its caller uploaded (``sync.rights.owns_photo``); any other is ``rejected``.
 - Scalar fields are last-writer-wins registers ordered by revision ``<hlc>@<client_id>``. A write whose ``seen``
   revision is not the current one (the writer had not seen the value it replaces), or that loses to a newer
   write, also records a ``case.conflict`` event (kind ``field``) naming the value kept and the value lost, the
@@ -46,6 +47,7 @@ class World(Protocol):
     def track_token_taken(self, token: str) -> bool: ...
     def has_note(self, case_id: str, note_id: str) -> bool: ...
     def has_photo(self, case_id: str, photo_id: str) -> bool: ...
+    def uploaded(self, photo_id: str) -> dict[str, Any] | None: ...
     def site(self, code: str) -> dict[str, Any] | None: ...
     def category(self, code: str) -> dict[str, Any] | None: ...
     def team_exists(self, code: str) -> bool: ...
@@ -63,6 +65,16 @@ def _same_report(case: dict[str, Any], client_id: str, args: dict[str, Any]) -> 
             and (case["contact_name"], case["contact_phone"]) == (contact.get("name"), contact.get("phone")))
 
 
+def _check_photos(world: World, actor: Actor, args: dict[str, Any]) -> None:
+    """A mutation may name only photos that were uploaded, processed, and uploaded by the caller itself; the same
+    refusal for "no such photo" and "someone else's", so an id reveals nothing."""
+    named = args.get("photos") or ([args["photo_id"]] if "photo_id" in args else [])
+    for photo_id in named:
+        uploaded = world.uploaded(photo_id)
+        if uploaded is None or not rights.owns_photo(actor, uploaded):
+            raise Invalid(E.photo_not_found, "照片不存在或不是由您上传的，请重新上传照片后再提交")
+
+
 def _create(world: World, actor: Actor, args: dict[str, Any], now_ms: int, prefix: str) -> Outcome:
     existing = world.case(args["id"])
     if existing is not None:
@@ -77,6 +89,7 @@ def _create(world: World, actor: Actor, args: dict[str, Any], now_ms: int, prefi
     refused = rights.create_refusal(actor, args["site"])
     if refused:
         raise Invalid(*refused)
+    _check_photos(world, actor, args)
     site = world.site(args["site"])
     if site is None:
         raise Invalid(E.invalid_args, "站点不存在或已停用")
@@ -173,6 +186,7 @@ def decide(world: World, actor: Actor, name: str, args: dict[str, Any], hlc: Hlc
     refused = rights.refusal(actor, name, case)
     if refused:
         raise Invalid(*refused)
+    _check_photos(world, actor, args)
     rev = revision(str(hlc), actor.client_id)
     if name == M.set:
         return _set(world, case, args, rev)

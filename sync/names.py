@@ -54,7 +54,7 @@ ROLES = ("admin", "dispatcher", "field")
 # Error codes of the sync API and of rejected mutations.
 ERRORS = (
     "bad_request", "unknown_mutation", "invalid_args", "forbidden", "not_found", "gap", "unavailable",
-    "rate_limited", "too_large", "client_mismatch", "id_taken",
+    "rate_limited", "too_large", "client_mismatch", "id_taken", "photo_not_found",
 )
 
 

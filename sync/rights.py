@@ -94,3 +94,11 @@ def refusal(actor: Actor, name: str, case: dict[str, Any]) -> Refusal | None:
     if actor.role in (ROLE.admin, ROLE.dispatcher):
         return _NOT_ALLOWED if name in (M.rate, M.withdraw) else None
     return _NOT_ALLOWED
+
+
+def owns_photo(actor: Actor, uploaded: dict[str, Any]) -> bool:
+    """Whether ``uploaded`` (a photo or upload row: its ``client_id`` and ``user_id``) is the caller's own: a staff
+    member's upload belongs to their user (any of their devices), anyone else's to the client id that sent it."""
+    if actor.is_staff:
+        return uploaded["user_id"] is not None and uploaded["user_id"] == actor.user_id
+    return uploaded["user_id"] is None and uploaded["client_id"] == actor.client_id

@@ -24,6 +24,9 @@ class EngineStore(Protocol):
                              ) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
         """Which of these (case_id, note_id) and (case_id, photo_id) pairs are already in the sets."""
 
+    def uploaded_photos(self, photo_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Who uploaded each of these photos that exists: ``{id: {"client_id", "user_id"}}``."""
+
     def for_reports(self, sites: Sequence[str], categories: Sequence[str], day: str
                     ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], int]:
         """The active sites and categories among these codes, and the last case number of local ``day``."""

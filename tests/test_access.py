@@ -46,9 +46,16 @@ TABLE: dict[tuple[str, str], tuple[str, object, tuple[int, ...]]] = {
     ("GET", "/sw-precache.js"): ("/sw-precache.js", None, ANY),
     ("GET", "/s/"): ("/s/", None, ANY),
     ("GET", "/t/{token}"): ("/t/" + "0" * 32, None, ANY),
-    # Anyone may upload a photo (rate-limited); this body is no image. Staff see every photo, a client only its own.
-    ("POST", "/api/photos"): ("/api/photos", {}, (415,) * 5),
+    # Anyone may upload a photo (rate-limited) who names its uploader (staff by signing in, a resident by its
+    # X-Client-Id); this body is no image. Staff see every photo, a client only its own.
+    ("POST", "/api/photos"): ("/api/photos", {}, (400, 415, 415, 415, 415)),
     ("GET", "/api/photos/{photo_id}"): ("/api/photos/{photo}", None, (404, 404, 200, 200, 200)),
+    # Resumable uploads: anyone may upload, but only with the tus protocol's version header (these have none); an
+    # upload's owner alone may touch it (tests/test_uploads.py).
+    ("OPTIONS", "/api/uploads/"): ("/api/uploads/", None, (204,) * 5),
+    ("POST", "/api/uploads/"): ("/api/uploads/", {}, (412,) * 5),
+    ("PATCH", "/api/uploads/{upload_id}"): ("/api/uploads/" + "0" * 32, {}, (412,) * 5),
+    ("DELETE", "/api/uploads/{upload_id}"): ("/api/uploads/" + "0" * 32, None, (412,) * 5),
     # The track token is the resident's key: whoever holds it sees the case's public view.
     ("GET", "/api/track/{track_token}"): ("/api/track/{token}", None, ANY),
     # Event streams never end, and httpx's ASGI transport waits for the end: a bad Last-Event-ID makes an

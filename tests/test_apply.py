@@ -11,7 +11,7 @@ from sync.actor import KIOSK, Actor
 from sync.apply import ClientMismatch, GapError, Options, PushError, apply_push
 from sync.names import CONFLICT, PRIORITY, RATING, E, M, R, S
 from tests.support.databases import integrity_errors, new_database
-from tests.support.sync import NOW, Outbox, note_id, open_db, resident, staff
+from tests.support.sync import NOW, Outbox, note_id, open_db, resident, staff, uploaded
 
 
 @pytest.fixture
@@ -165,6 +165,7 @@ async def test_field_staff_work_only_their_teams_cases(db: Database) -> None:
     f1.add(M.accept, id=case_id)
     f1.add(M.start, id=case_id)
     f1.add(M.resolve, id=case_id, text="已协调施工方停工", photos=["p-1"])
+    await uploaded(db, f1.actor, "p-1")
     assert [(r["status"], r.get("error")) for r in (await f3.push(db)).results] == [(R.rejected, E.forbidden)]
     assert [r["status"] for r in (await f1.push(db)).results] == [R.rejected, R.applied, R.applied]
     row = await case_row(db, case_id)
@@ -211,6 +212,7 @@ async def test_notes_merge_once_and_photos_too(db: Database) -> None:
     nid = note_id()
     box.add(M.note, id=case_id, note_id=nid, text="补充照片", photos=["a", "b"])
     box.add(M.note, id=case_id, note_id=nid, text="补充照片", photos=["a", "b"])
+    await uploaded(db, box.actor, "a", "b")
     out = await box.push(db)
     assert [r["status"] for r in out.results] == [R.applied, R.applied, R.duplicate]
     assert await count(db, "case_notes") == 1 and await count(db, "case_photos") == 2
@@ -279,3 +281,49 @@ async def test_the_ledger_and_the_watermark_are_guarded_in_sql(db: Database) -> 
     with pytest.raises(integrity_errors()):
         async with db.write() as conn:
             await conn.execute("UPDATE clients SET last_mid = 0")
+
+
+class Recording:
+    """The engine's transaction, noting every statement it runs."""
+
+    def __init__(self, tx: Any, statements: list[str]) -> None:
+        self.tx, self.statements, self.dialect = tx, statements, tx.dialect
+
+    def __getattr__(self, name: str) -> Any:
+        call = getattr(self.tx, name)
+        return lambda sql, *args: (self.statements.append(sql), call(sql, *args))[1]
+
+
+async def test_a_mutation_names_only_photos_its_caller_uploaded(db: Database,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    me, other, f1, f1_phone, f2, disp = (Outbox(resident()), Outbox(resident()), Outbox(staff("f1")),
+                                         Outbox(staff("f1")), Outbox(staff("f2")), Outbox(staff("disp")))
+    await uploaded(db, me.actor, "mine", "mine-too")
+    await uploaded(db, other.actor, "theirs")
+    await uploaded(db, f1.actor, "by-f1")
+    a = me.create(photos=["mine"])
+    me.create(photos=["theirs"])
+    me.create(photos=["never-uploaded"])
+    me.create(photos=["by-f1"])
+    me.add(M.note, id=a, note_id=note_id(), text="补充", photos=["mine-too", "theirs"])
+    me.add(M.note, id=a, note_id=note_id(), text="再补充", photos=["mine-too"])  # the queue moves on
+    statements: list[str] = []
+    with monkeypatch.context() as m:
+        m.setattr(EngineStore, "__init__", lambda store, tx: setattr(store, "tx", Recording(tx, statements)))
+        out = await me.push(db)
+    assert [(r["status"], r.get("error")) for r in out.results] == [
+        (R.applied, None), *[(R.rejected, E.photo_not_found)] * 4, (R.applied, None)]
+    assert out.results[1]["message"] == "照片不存在或不是由您上传的，请重新上传照片后再提交"
+    assert sum("FROM photos" in s for s in statements) == 1  # one read for the whole push, not one per mutation
+    assert await count(db, "cases") == 1 and await count(db, "case_photos") == 1
+    # Staff own their photos as a user, on any of their devices; a colleague may not use them.
+    disp.add(M.accept, id=a)
+    disp.add(M.dispatch, id=a, team="T1")
+    disp.add(M.photo, id=a, photo_id="by-f1")
+    assert [r.get("error") for r in (await disp.push(db)).results] == [None, None, E.photo_not_found]
+    f1_phone.add(M.photo, id=a, photo_id="by-f1")
+    f2.add(M.resolve, id=a, text="已处理", photos=["by-f1"])
+    f2.add(M.resolve, id=a, text="已处理", photos=["mine"])
+    assert [r["status"] for r in (await f1_phone.push(db)).results] == [R.applied]
+    assert [r.get("error") for r in (await f2.push(db)).results] == [E.photo_not_found] * 2
+    assert (await case_row(db, a))["status"] == S.dispatched

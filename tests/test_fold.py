@@ -2,13 +2,16 @@
 from pathlib import Path
 from sync.names import RATING, M
 from tests.support.databases import new_database
-from tests.support.sync import Outbox, assert_log_folds_to_tables, note_id, open_db, resident, staff, stored
+from tests.support.sync import (Outbox, assert_log_folds_to_tables, note_id, open_db, resident, staff, stored,
+                                uploaded)
 
 
 async def test_replaying_the_log_reproduces_the_tables(tmp_path: Path) -> None:
     db = await open_db(new_database(tmp_path, "t"))
     try:
         box, disp, f1, f2 = Outbox(resident()), Outbox(staff("disp")), Outbox(staff("f1")), Outbox(staff("f2"))
+        await uploaded(db, box.actor, "r1", "r2")
+        await uploaded(db, f1.actor, "f1", "f2")
         a = box.create(location={"lat": 22.6, "lng": 114.0, "text": "3 栋楼下"}, photos=["r1"])
         b, c = box.create(category="help"), box.create()
         box.add(M.note, id=a, note_id=note_id(), text="补充", photos=["r2"])

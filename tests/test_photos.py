@@ -57,15 +57,16 @@ async def test_pdf_named_jpg_is_refused(tmp_path):
 async def test_25_mb_photo_is_refused_with_a_clear_message(tmp_path):
     async with api_client(tmp_path) as client:
         big = os.urandom(25 * 1024 * 1024)
-        r = await client.post("/api/photos", content=big, headers={"content-type": "image/jpeg"})
+        r = await client.post("/api/photos", content=big, headers={"content-type": "image/jpeg", "x-client-id": CLIENT})
         assert r.status_code == 413
         assert r.json()["message"] == "照片不能超过 10 MB"
 
 
 async def test_empty_and_bomb_uploads_are_refused(tmp_path):
     async with api_client(tmp_path, photo_max_pixels=1000) as client:
-        assert (await client.post("/api/photos", content=b"")).json()["error"] == "photo_empty"
-        r = await client.post("/api/photos", content=jpeg_with_gps((100, 100)))
+        mine = {"x-client-id": CLIENT}
+        assert (await client.post("/api/photos", content=b"", headers=mine)).json()["error"] == "photo_empty"
+        r = await client.post("/api/photos", content=jpeg_with_gps((100, 100)), headers=mine)
         assert r.status_code == 413 and r.json()["error"] == "photo_too_many_pixels"
 
 

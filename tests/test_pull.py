@@ -9,7 +9,7 @@ from sync.actor import Actor
 from sync.names import CONFLICT, M
 from sync.pull import pull
 from tests.support.databases import new_database
-from tests.support.sync import Outbox, note_id, open_db, resident, staff
+from tests.support.sync import Outbox, note_id, open_db, resident, staff, uploaded
 
 
 @pytest.fixture
@@ -41,6 +41,7 @@ async def test_a_resident_sees_only_its_own_cases_without_personal_or_staff_data
     disp.add(M.note, id=own, note_id=note_id(), text="内部：联系物业")
     disp.add(M.set, id=own, field="priority", value="high", seen=None)
     disp.add(M.photo, id=own, photo_id="internal")
+    await uploaded(db, disp.actor, "internal", "after")
     disp.add(M.resolve, id=own, text="已处理", photos=["after"])
     await disp.push(db)
 

@@ -7,13 +7,17 @@ import { countdown, syncClock } from "./countdown.js";
 import { el, replace } from "./dom.js";
 import { t } from "./i18n/index.js";
 import { timeline } from "./timeline.js";
+import { photoThumb, photoUrls } from "/pwa/shared/photo-viewer.js";
 
 const facts = (pairs) => el("dl", {}, pairs.filter(([, v]) => v !== null && v !== undefined && v !== "")
   .flatMap(([k, v]) => [el("dt", { text: k }), el("dd", {}, v)]));
 
+// Small renditions in the list; the full photo opens in the viewer.
 const photoList = (photos) => (photos.length
-  ? el("ul", { class: "photos" }, photos.map((p) => el("li", {},
-    el("a", { href: p.url, target: "_blank", rel: "noopener" }, el("img", { src: p.url, alt: `${t("case.photos")} ${p.id.slice(0, 8)}`, loading: "lazy" })))))
+  ? el("ul", { class: "photos", dataset: { role: "photos" } }, photos.map((p, i) => {
+    const alt = t("case.photo_alt", { n: i + 1 });
+    return el("li", {}, photoThumb({ ...photoUrls(p.id), alt, label: t("case.photo_open", { alt }), closeLabel: t("case.photo_close") }));
+  }))
   : el("p", { text: t("case.no_photos") }));
 
 /**

@@ -4,6 +4,7 @@
 // actions listed above it as 待同步 until the server has them.
 import { el, replace } from "/pwa/console/dom.js";
 import { timeline } from "/pwa/console/timeline.js";
+import { photoThumb, photoUrls } from "/pwa/shared/photo-viewer.js";
 import { caseActions } from "./case-actions.js";
 import { countdownFor } from "./deadline.js";
 import { formatTime, t } from "./i18n/index.js";
@@ -23,8 +24,10 @@ async function fetchDetail(id, token) {
 const row = (term, ...value) => [el("dt", { text: term }), el("dd", {}, ...value)];
 
 function photoList(c, waiting, urls) {
-  const server = (c.photos ?? []).map((id, i) => el("li", {},
-    el("img", { src: `/api/photos/${encodeURIComponent(id)}`, alt: t("case.photo_alt", { n: i + 1 }), loading: "lazy" })));
+  const server = (c.photos ?? []).map((id, i) => {
+    const alt = t("case.photo_alt", { n: i + 1 });
+    return el("li", {}, photoThumb({ ...photoUrls(id), alt, label: t("case.photo_open", { alt }), closeLabel: t("case.photo_close") }));
+  });
   const local = waiting.filter((p) => !p.refused).map((p, i) => {
     const url = URL.createObjectURL(p.blob);
     urls.push(url);

@@ -1,10 +1,11 @@
 // The field app's photo outbox, on the resident app's design (pwa/resident/lib/reports.js): a photo is shrunk
 // in the browser and saved in IndexedDB at once, so it survives no signal, a reload or a closed tab. The pump
-// uploads it (an upload key makes a retried upload harmless), then queues `case.photo` naming the photo id in
-// the sync client's outbox, and only then forgets the blob. The server never sees a case.photo for a photo it
-// lacks. A photo the server refuses for good (not an image, too large) stays listed with its reason.
+// uploads it resumably (sync/client/uploads.js: a cut costs at most one chunk, a reload resumes where the
+// server stopped), then queues `case.photo` naming the photo id in the sync client's outbox, and only then
+// forgets the blob. The server never sees a case.photo for a photo it lacks. A photo the server refuses for
+// good (not an image, too large) stays listed with its reason.
 
-import { createPump } from "/sync/client/index.js";
+import { UploadRefused, createPump, idbUploadStore, uploadFile } from "/sync/client/index.js";
 import { result } from "/sync/client/idb.js";
 import { STORES, waitingPhotos } from "./store.js";
 
@@ -23,26 +24,24 @@ export function createPhotoOutbox({ client, db, token }) {
 
   const changed = () => target.dispatchEvent(new Event("change"));
   const save = (row) => db.write([STORES.photos], (tx) => result(tx.objectStore(STORES.photos).put(row)));
-  const forget = (key) => db.write([STORES.photos], (tx) => result(tx.objectStore(STORES.photos).delete(key)));
+  const uploads = idbUploadStore(db, STORES.uploads);
+  const forget = async (key) => {
+    await db.write([STORES.photos], (tx) => result(tx.objectStore(STORES.photos).delete(key)));
+    await uploads.delete(key);
+  };
 
   async function upload(row) {
-    let response;
     try {
-      response = await fetch("/api/photos", {
-        method: "POST",
-        body: row.blob,
-        headers: {
-          "Content-Type": "image/jpeg", Authorization: `Bearer ${token()}`,
-          "X-Client-Id": await client.clientId(), "X-Upload-Key": row.key,
-        },
+      const { mediaId } = await uploadFile({
+        key: row.key, blob: row.blob, kind: "photo", store: uploads,
+        headers: async () => ({ Authorization: `Bearer ${token()}`, "X-Client-Id": await client.clientId() }),
       });
-    } catch {
-      return { outcome: "offline" };
+      return { outcome: "uploaded", photoId: mediaId };
+    } catch (err) {
+      if (err instanceof UploadRefused) return { outcome: "refused", message: err.message };
+      // A cut on a weak link while the phone believes it is online: retry with backoff, not on "online".
+      return { outcome: navigator.onLine ? "server" : "offline" };
     }
-    const body = await response.json().catch(() => null);
-    if (response.status === 201 && body?.photo_id) return { outcome: "uploaded", photoId: body.photo_id };
-    if ([400, 413, 415].includes(response.status)) return { outcome: "refused", message: body?.message ?? "" };
-    return { outcome: "server" };
   }
 
   // Queue case.photo once: a crash after queueing and before forgetting the blob must not queue it twice.

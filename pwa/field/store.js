@@ -1,11 +1,12 @@
 // The field app's own IndexedDB database, beside the sync client's (`mashangban-field`): who is signed in on
 // this phone (the device token), the last case details read from the server (timelines, for offline), and
-// photos until the server has them. Nothing here is in localStorage: a device token is a credential.
+// photos until the server has them, with their resumable uploads' addresses. Nothing here is in localStorage: a
+// device token is a credential.
 
 import { openDatabase, result } from "/sync/client/idb.js";
 
 export const APP_DB = "mashangban-field-app";
-export const STORES = Object.freeze({ auth: "auth", details: "details", photos: "photos" });
+export const STORES = Object.freeze({ auth: "auth", details: "details", photos: "photos", uploads: "uploads" });
 export const PHOTOS_BY_CASE = "by_case";
 const DEVICE = "device";
 
@@ -15,10 +16,12 @@ function upgrade(db, oldVersion) {
     db.createObjectStore(STORES.details, { keyPath: "id" });
     db.createObjectStore(STORES.photos, { keyPath: "key" }).createIndex(PHOTOS_BY_CASE, "case_id");
   }
+  // The resumable uploads' URLs, by the photo's key (sync/client/uploads.js).
+  if (oldVersion < 2) db.createObjectStore(STORES.uploads);
 }
 
 /** Open the app database (lazily; reopened if the browser closes it). */
-export const openAppDb = (name = APP_DB) => openDatabase(name, 1, upgrade);
+export const openAppDb = (name = APP_DB) => openDatabase(name, 2, upgrade);
 
 /** The signed-in device `{token, user}`, or undefined. */
 export const loadDevice = (db) => db.read([STORES.auth], (tx) => result(tx.objectStore(STORES.auth).get(DEVICE)));

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from server.auth import tokens
 from server.errors import ApiError
 from server.storage import users
+from sync.actor import RESIDENT, STAFF, Actor
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,18 @@ async def require_staff(request: Request, *roles: str) -> StaffUser:
     if roles and staff.role not in roles:
         raise ApiError(403, "forbidden", "您的角色无权执行此操作")
     return staff
+
+
+async def actor_for(request: Request, client_id: str) -> Actor:
+    """The caller as the sync engine sees it: signed-in staff (session cookie or device token), else the resident
+    whose browser names itself ``client_id``.
+
+    A device token that no longer resolves (signed out, revoked) is refused, not taken for a resident: a field
+    phone's queued actions would otherwise be refused for good as a resident's, and its pulls answered."""
+    staff = await staff_from_request(request)
+    if staff is None:
+        if request.headers.get("authorization", "").lower().startswith("bearer "):
+            raise ApiError(401, "unauthorized", "设备登录已失效，请重新登录")
+        return Actor(RESIDENT, client_id)
+    return Actor(STAFF, client_id, user_id=staff.id, username=staff.username, role=staff.role, team=staff.team,
+                 device_id=staff.device_id)

@@ -15,11 +15,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from server import ratelimit
-from server.auth import staff_from_request
+from server.auth.identity import actor_for
 from server.body import json_object
 from server.errors import ApiError
 from server.events.publish import publish
-from sync.actor import RESIDENT, STAFF, Actor
+from sync.actor import RESIDENT
 from sync.apply import ClientMismatch, GapError, Options, PushError, apply_push, check_owner
 from sync.args import TOKEN
 from sync.names import E
@@ -40,18 +40,6 @@ def _client_id(value: Any) -> str:
     return value
 
 
-async def _actor(request: Request, client_id: str) -> Actor:
-    staff = await staff_from_request(request)
-    if staff is None:
-        # A device token that no longer resolves (signed out, revoked) is refused, not taken for a resident: a
-        # field phone's queued actions would otherwise be refused for good as a resident's, and its pulls answered.
-        if request.headers.get("authorization", "").lower().startswith("bearer "):
-            raise ApiError(401, "unauthorized", "设备登录已失效，请重新登录")
-        return Actor(RESIDENT, client_id)
-    return Actor(STAFF, client_id, user_id=staff.id, username=staff.username, role=staff.role, team=staff.team,
-                 device_id=staff.device_id)
-
-
 async def _body(request: Request) -> dict[str, Any]:
     try:
         return await json_object(request, max_bytes=request.app.state.config.sync_max_body_bytes)
@@ -67,7 +55,7 @@ async def push(request: Request) -> JSONResponse:
     mutations = body.get("mutations")
     if isinstance(mutations, list) and len(mutations) > config.sync_max_batch:
         raise ApiError(413, E.too_large, f"一次最多同步 {config.sync_max_batch} 条操作")
-    actor = await _actor(request, client_id)
+    actor = await actor_for(request, client_id)
     if actor.kind == RESIDENT:
         await ratelimit.limit_case_creates(request, client_id, mutations)
     options = Options(max_drift_ms=config.sync_max_drift_ms, number_prefix=config.case_number_prefix)
@@ -108,7 +96,7 @@ async def pull_changes(request: Request) -> JSONResponse:
     client_id = _client_id(request.headers.get("x-client-id"))
     cursor = _count(request, "cursor", 0)
     limit = max(1, min(_count(request, "limit", config.sync_pull_limit), config.sync_pull_limit))
-    actor = await _actor(request, client_id)
+    actor = await actor_for(request, client_id)
     db = request.app.state.db
     registered = await db.sync.client(client_id)
     if registered is not None:

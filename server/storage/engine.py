@@ -94,6 +94,13 @@ class EngineStore:
             found_photos = {(r[0], r[1]) for r in rows}
         return found_notes, found_photos
 
+    def uploaded_photos(self, photo_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not photo_ids:
+            return {}
+        rows = self.tx.fetchall(f"SELECT id, client_id, user_id FROM photos WHERE id IN ({_marks(len(photo_ids))})",
+                                list(photo_ids))
+        return {r[0]: {"client_id": r[1], "user_id": r[2]} for r in rows}
+
     def for_reports(self, sites: Sequence[str], categories: Sequence[str], day: str
                     ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], int]:
         # One statement for all three; an empty code list matches nothing (IN () is not SQL everywhere).

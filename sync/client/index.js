@@ -11,6 +11,7 @@ export { format as formatHlc, parse as parseHlc, receive as receiveHlc, tick as 
 export { SyncError } from "./transport.js";
 export { LOCK_NAME, backoffDelay } from "./syncer.js";
 export { createPump } from "./pump.js";
+export { CHUNK_SIZE, UploadInterrupted, UploadRefused, idbUploadStore, uploadFile } from "./uploads.js";
 export * from "./names.js";
 
 /**

@@ -40,5 +40,5 @@ export const ROLES = Object.freeze(["admin", "dispatcher", "field"]);
 
 export const ERRORS = Object.freeze([
   "bad_request", "unknown_mutation", "invalid_args", "forbidden", "not_found", "gap", "unavailable",
-  "rate_limited", "too_large", "client_mismatch", "id_taken",
+  "rate_limited", "too_large", "client_mismatch", "id_taken", "photo_not_found",
 ]);

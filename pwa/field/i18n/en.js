@@ -62,6 +62,8 @@ export default Object.freeze({
   "case.resolution": "Resolution",
   "case.local": "Waiting to sync",
   "case.photo_alt": "Photo {n} from the site",
+  "case.photo_open": "View full size: {alt}",
+  "case.photo_close": "Close",
   "case.photo_waiting": "Waiting to upload",
   "case.actions": "Actions",
   "case.conflict": "Conflict: {text}",

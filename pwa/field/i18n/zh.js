@@ -62,6 +62,8 @@ export default Object.freeze({
   "case.resolution": "办结说明",
   "case.local": "待同步",
   "case.photo_alt": "现场照片 {n}",
+  "case.photo_open": "查看大图：{alt}",
+  "case.photo_close": "关闭",
   "case.photo_waiting": "待上传",
   "case.actions": "处置操作",
   "case.conflict": "冲突：{text}",

@@ -1,6 +1,7 @@
 // The tracking page /t/{token}: a case's status and history, live, on any device, without staff-only data.
 // On the phone that made the case it also offers the rating (once resolved) and withdrawal (before dispatch).
 
+import { photoThumb, photoUrls } from "/pwa/shared/photo-viewer.js";
 import { h } from "../lib/dom.js";
 import { categoryName, formatTime, t } from "../lib/i18n.js";
 import { mineByToken } from "../lib/store.js";
@@ -60,9 +61,12 @@ export function trackView({ token, client, db, categories }) {
 
   function photos(view) {
     if (view.photos.length === 0) return null;
-    return [h("h2", { text: t("track.photos") }), h("div", { class: "photos" }, view.photos.map((id, i) =>
-      h("img", { src: `/api/photos/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`,
-        alt: t("form.photoAlt", { n: i + 1 }), width: 96, height: 96, loading: "lazy" })))];
+    // Small renditions here; the full photo only when someone opens one.
+    return [h("h2", { text: t("track.photos") }), h("div", { class: "photos", "data-region": "photos" },
+      view.photos.map((id, i) => {
+        const alt = t("form.photoAlt", { n: i + 1 });
+        return photoThumb({ ...photoUrls(id, token), alt, label: t("photo.open", { alt }), closeLabel: t("photo.close") });
+      }))];
   }
 
   function actions(view) {

@@ -85,6 +85,8 @@ export default Object.freeze({
   "track.description": "Description",
   "track.timeline": "History",
   "track.photos": "Photos",
+  "photo.open": "View full size: {alt}",
+  "photo.close": "Close",
   "rate.title": "How was the result?",
   "rate.comment": "Comment (optional)",
   "rate.unsatisfiedHint": "If you are not satisfied, the case is sent back for more work.",

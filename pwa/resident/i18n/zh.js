@@ -73,6 +73,8 @@ export default Object.freeze({
   "track.description": "描述",
   "track.timeline": "办理记录",
   "track.photos": "照片",
+  "photo.open": "查看大图：{alt}",
+  "photo.close": "关闭",
   "rate.title": "请评价办理结果",
   "rate.comment": "意见（选填）",
   "rate.unsatisfiedHint": "选择“不满意”后，将重新派人处理。",
