@@ -55,12 +55,12 @@ def run(app: Starlette, **config: object) -> None:
     Server(app, **config).run()
 
 
-def _worker(config: settings.Config, sock: socket.socket, options: dict[str, Any]) -> None:
-    """One worker process: the app on the socket its parent bound."""
+def _worker(values: dict[str, Any], sock: socket.socket, options: dict[str, Any]) -> None:
+    """One worker process: the app with the parent's settings, on the socket the parent bound."""
     from server.app import create_app
 
     gc.set_threshold(*GC_THRESHOLDS)
-    Server(create_app(config), **options).run(sockets=[sock])
+    Server(create_app(settings.Config(values)), **options).run(sockets=[sock])
 
 
 def run_workers(config: settings.Config, workers: int, host: str, port: int, **options: Any) -> None:
@@ -76,7 +76,7 @@ def run_workers(config: settings.Config, workers: int, host: str, port: int, **o
         stopping = True
 
     def start() -> multiprocessing.process.BaseProcess:
-        process = spawn.Process(target=_worker, args=(config, sock, options), daemon=False)
+        process = spawn.Process(target=_worker, args=(dict(config.values), sock, options), daemon=False)
         process.start()
         print(f"worker {process.pid} started", flush=True)
         return process
