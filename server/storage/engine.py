@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Sequence
 
-from server.storage.db import Database, Row, SyncTx
+from server.storage.db import Database, Row, SyncTx, Tx
 from sync.fold import CASE_FIELDS, JSON_FIELDS
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -187,6 +187,12 @@ class EngineStore:
         notify = tx.dialect.notify_events()
         if events and notify is not None:
             tx.execute(notify, (events[-1]["seq"],))  # delivered at commit, to every process listening
+
+
+async def watermark(tx: Tx, client_id: str) -> int:
+    """The client's ``last_mid`` as the open write transaction sees it (0 if it never pushed)."""
+    row = await tx.fetchone("SELECT last_mid FROM clients WHERE client_id = ?", (client_id,))
+    return int(row[0]) if row is not None else 0
 
 
 # --- pulling, on a reader -----------------------------------------------------------------------------------
