@@ -69,7 +69,7 @@ def serve(db: str, port: int, ping_s: float) -> None:
     from server.serve import run
 
     _raise_fd_limit(65536)
-    app = create_app(settings.load({}, db=db, sqlite_synchronous="OFF", sse_ping_s=ping_s,
+    app = create_app(settings.load({}, database_url=db, sqlite_synchronous="OFF", sse_ping_s=ping_s,
                                    base_url=f"http://127.0.0.1:{port}"))
     baseline: set[asyncio.Queue[dict[str, Any]]] = set()
     seqs = itertools.count(1)

@@ -291,6 +291,8 @@ class Recording:
 
     def __getattr__(self, name: str) -> Any:
         call = getattr(self.tx, name)
+        if name not in ("execute", "executemany", "fetchall", "fetchone"):
+            return call
         return lambda sql, *args: (self.statements.append(sql), call(sql, *args))[1]
 
 

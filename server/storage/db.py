@@ -12,7 +12,7 @@ see only committed data.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from importlib import resources
 from typing import Any, AsyncIterator, Callable, Iterable, Mapping, Sequence, TypeVar
 
@@ -81,6 +81,11 @@ class SyncTx(ABC):
     def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         rows = self.fetchall(sql, params)
         return rows[0] if rows else None
+
+    @abstractmethod
+    def batch(self) -> AbstractContextManager[None]:
+        """A block of writes whose results are not needed until it ends: a backend may send them all at once
+        (PostgreSQL's pipeline: one round trip, not one per statement). An error surfaces by the end of it."""
 
 
 class Tx(ABC):

@@ -70,13 +70,16 @@ class EngineStore:
         return client, top or 0
 
     def load_cases(self, ids: Sequence[str], tokens: Sequence[str]) -> list[dict[str, Any]]:
-        if not ids and not tokens:
+        # Two lookups on unique keys rather than one "id IN … OR track_token IN …": a planner that saw the table
+        # small may keep a plan that scans it for the OR, long after it grew.
+        lookups = [f"SELECT {_CASE_COLUMNS} FROM cases WHERE {column} IN ({_marks(len(values))})"
+                   for column, values in (("id", ids), ("track_token", tokens)) if values]
+        if not lookups:
             return []
-        conditions = [f"{column} IN ({_marks(len(values))})" for column, values in (("id", ids), ("track_token", tokens))
-                      if values]
-        rows = self.tx.fetchall(f"SELECT {_CASE_COLUMNS} FROM cases WHERE {' OR '.join(conditions)}",
-                                (*ids, *tokens))
-        return [case_from_row(r) for r in rows]
+        found = {}
+        for row in self.tx.fetchall(" UNION ALL ".join(lookups), (*ids, *tokens)):
+            found.setdefault(row[0], row)
+        return [case_from_row(r) for r in found.values()]
 
     def existing_attachments(self, notes: Sequence[tuple[str, str]], photos: Sequence[tuple[str, str]]
                              ) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
@@ -149,6 +152,12 @@ class EngineStore:
                    photos: Sequence[dict[str, Any]], mutations: Sequence[tuple[Any, ...]],
                    counters: dict[str, int]) -> None:
         """Write what one push decided; cases first, since events, notes and photos refer to them."""
+        with self.tx.batch():
+            self._save(client, cases, events, notes, photos, mutations, counters)
+
+    def _save(self, client: dict[str, Any], cases: Iterable[dict[str, Any]], events: Sequence[dict[str, Any]],
+              notes: Sequence[dict[str, Any]], photos: Sequence[dict[str, Any]], mutations: Sequence[tuple[Any, ...]],
+              counters: dict[str, int]) -> None:
         tx = self.tx
         tx.execute(
             "INSERT INTO clients(client_id, kind, last_mid, last_hlc, user_id, site) VALUES (?, ?, ?, ?, ?, ?)"

@@ -19,7 +19,7 @@ import asyncio
 import functools
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any, AsyncIterator, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import psycopg
@@ -183,6 +183,11 @@ class PgSyncTx(SyncTx):
 
     def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         return self.conn.execute(pyformat(sql), _params(params)).fetchall()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        with self.conn.pipeline():
+            yield
 
 
 class PgTx(Tx):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from pathlib import Path
 from typing import AsyncIterator, Callable, Iterable, TypeVar
 
@@ -67,6 +67,9 @@ class SqliteSyncTx(SyncTx):
 
     def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         return self.conn.execute(sql, params).fetchall()
+
+    def batch(self) -> AbstractContextManager[None]:
+        return nullcontext()  # in-process: nothing to save by sending statements together
 
 
 class SqliteTx(Tx):
