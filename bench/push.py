@@ -104,7 +104,8 @@ def floor_app(db_path: str) -> Any:
 
 
 # The benchmark's few clients push far more cases than a resident may; lift the public-write limits for it.
-_UNLIMITED = {"MASHANGBAN_RATE_CASES_PER_CLIENT": "1000000000", "MASHANGBAN_RATE_CASES_PER_ADDRESS": "1000000000"}
+_UNLIMITED = {"MASHANGBAN_RATE_CASES_PER_CLIENT": "1000000000", "MASHANGBAN_RATE_CASES_PER_ADDRESS": "1000000000",
+              "MASHANGBAN_RATE_NEW_CLIENT_CASES": "1000000000"}
 
 
 def _start(cmd: list[str], url: str, log: Path) -> subprocess.Popen[bytes]:

@@ -24,15 +24,14 @@ from sync.actor import STAFF, Actor
 from sync.dates import CHINA
 from sync.lifecycle import next_status
 from sync.names import STATUSES, M
+from sync.pseudonyms import Pseudonyms
 from sync.rights import refusal
-from sync.views import hides_caller
+from sync.views import hides_caller, reporter, staff_payload
 
 SEES_ALL = ("dispatcher", "admin")
 MAX_PAGE_SIZE = 200
 # The console's actions on a case, in the order of its action bar.
 CONSOLE_ACTIONS = (M.accept, M.dispatch, M.reject, M.merge, M.extend, M.return_, M.close)
-# Arguments of the log that are nobody's business on a staff screen: the resident's only key.
-HIDDEN_PAYLOAD_KEYS = frozenset({"track_token"})
 
 
 def zone(config: Config) -> tzinfo:
@@ -126,11 +125,11 @@ async def list_cases(db: Database, config: Config, staff: StaffUser, query: Mapp
             "page": page, "per_page": per_page, "now": iso(now)}
 
 
-def _actor(raw: str, device_name: str | None, client_kind: str | None) -> dict[str, Any]:
-    actor = json.loads(raw)
+def _actor(raw: str, device_name: str | None, client_kind: str | None, pseudonyms: Pseudonyms) -> dict[str, Any]:
+    actor = pseudonyms.actor(json.loads(raw))
     return {"kind": actor.get("kind"), "user": actor.get("user"), "role": actor.get("role"),
             "device": device_name or None, "client_kind": client_kind, "device_id": actor.get("device_id"),
-            "client_id": actor.get("client_id")}
+            "pseudonym": actor.get("pseudonym")}
 
 
 def allowed_actions(staff: StaffUser, row: Mapping[str, Any]) -> list[str]:
@@ -143,19 +142,27 @@ def allowed_actions(staff: StaffUser, row: Mapping[str, Any]) -> list[str]:
             if next_status(name, row["status"]) is not None and refusal(actor, name, case) is None]
 
 
-def timeline_entry(row: Mapping[str, Any], hide_caller: bool = False) -> dict[str, Any]:
-    """One event of the audit trail: who did what, when, from which device — conflicts included. ``hide_caller``
-    leaves out the contact that a creation carries (a confidential case seen by field staff)."""
-    payload = {k: v for k, v in json.loads(row["payload"]).items() if k not in HIDDEN_PAYLOAD_KEYS}
-    if hide_caller and "contact" in payload:
-        payload["contact"] = None
+def timeline_entry(row: Mapping[str, Any], pseudonyms: Pseudonyms, hide_caller: bool = False) -> dict[str, Any]:
+    """One event of the audit trail: who did what, when, from which device — conflicts included. A resident
+    appears by pseudonym: their client id is their credential. ``hide_caller`` leaves out the contact that a
+    creation carries (a confidential case seen by field staff)."""
+    payload = staff_payload(row["type"], json.loads(row["payload"]), hide_caller)
     return {"seq": row["seq"], "type": row["type"], "at": payload.get("at") or row["created_at"],
-            "recorded_at": row["created_at"], "hlc": row["hlc"], "client_id": row["client_id"], "mid": row["mid"],
-            "actor": _actor(row["actor"], row["device_name"], row["client_kind"]), "payload": payload,
+            "recorded_at": row["created_at"], "hlc": row["hlc"], "mid": row["mid"],
+            "actor": _actor(row["actor"], row["device_name"], row["client_kind"], pseudonyms), "payload": payload,
             "conflict": row["type"] == "case.conflict"}
 
 
-async def case_detail(db: Database, config: Config, staff: StaffUser, case_id: str) -> dict[str, Any]:
+async def _reporter(db: Database, row: Mapping[str, Any], pseudonyms: Pseudonyms) -> dict[str, Any] | None:
+    """Who reported the case, as staff may know them: a pseudonym, and how many cases the same phone reported."""
+    pseudonym = reporter({"created_by_client": row["created_by_client"], "channel": row["channel"]}, pseudonyms)
+    if pseudonym is None:
+        return None
+    return {"pseudonym": pseudonym, "cases": await case_reads.count_by_reporter(db, row["created_by_client"])}
+
+
+async def case_detail(db: Database, config: Config, staff: StaffUser, case_id: str,
+                      pseudonyms: Pseudonyms) -> dict[str, Any]:
     row = await case_reads.get_case(db, case_id)
     if row is None:
         raise ApiError(404, "not_found", "找不到该案件")
@@ -169,6 +176,7 @@ async def case_detail(db: Database, config: Config, staff: StaffUser, case_id: s
         location=json.loads(row["location"]) if row["location"] else None,
         resolution=row["resolution"], reject_reason=row["reject_reason"], rating_comment=row["rating_comment"],
         resolution_due_original=row["resolution_due_original"], actions=allowed_actions(staff, row),
+        reporter=await _reporter(db, row, pseudonyms),
     )
     photos = [{"id": p["photo_id"], "url": f"/api/photos/{p['photo_id']}", "public": bool(p["public"])}
               for p in await case_reads.case_photos(db, case_id)]
@@ -176,9 +184,9 @@ async def case_detail(db: Database, config: Config, staff: StaffUser, case_id: s
     known = {p["id"] for p in photos}
     photos = [{"id": p, "url": f"/api/photos/{p}", "public": True} for p in report_photos if p not in known] + photos
     notes = [{"id": n["note_id"], "text": n["text"], "photos": json.loads(n["photos"]), "public": bool(n["public"]),
-              "author": json.loads(n["author"]), "hlc": n["hlc"], "seq": n["seq"]}
+              "author": pseudonyms.actor(json.loads(n["author"])), "hlc": n["hlc"], "seq": n["seq"]}
              for n in await case_reads.case_notes(db, case_id)]
-    timeline = [timeline_entry(e, hidden) for e in await case_reads.case_events(db, case_id)]
+    timeline = [timeline_entry(e, pseudonyms, hidden) for e in await case_reads.case_events(db, case_id)]
     merged = [{"id": m["id"], "number": m["number"]} for m in await case_reads.merged_into_this(db, case_id)]
     detail = {"case": case, "photos": photos, "notes": notes, "timeline": timeline, "merged": merged, "now": iso(now)}
     posted = await open311_store.staff_details(db, case_id)

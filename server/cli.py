@@ -104,34 +104,31 @@ def cmd_posters(args: argparse.Namespace, config: settings.Config) -> int:
 
 
 def _read_password(args: argparse.Namespace) -> str:
+    """The new password (its policy is checked with the rest of the request, as for the admin API)."""
     import getpass
 
     if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("密码 password: ")
-        if getpass.getpass("再输一次 again: ") != password:
-            raise ValueError("两次输入的密码不一致")
-    if len(password) < 8:
-        raise ValueError("密码至少 8 个字符")
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass("密码 password: ")
+    if getpass.getpass("再输一次 again: ") != password:
+        raise ValueError("两次输入的密码不一致")
     return password
 
 
 def cmd_user(args: argparse.Namespace, config: settings.Config) -> int:
-    from server.passwords import hash_password
+    from server.admin import users as accounts
     from server.storage import users
 
+    # The same checks as the admin API: the username's form, a known team, a password that is not easily guessed.
     async def add(db: Database) -> None:
-        async with db.write() as conn:
-            if args.username in await users.existing_usernames(conn):
-                raise ValueError(f"用户“{args.username}”已存在")
-            await users.insert_user(conn, args.username, args.name or args.username, args.role, args.team,
-                                    hash_password(password))
+        user = {"username": args.username, "display_name": args.name or args.username, "role": args.role,
+                "password": password}
+        if args.team:
+            user["team"] = args.team
+        await accounts.add(db, user)
 
     async def passwd(db: Database) -> None:
-        async with db.write() as conn:
-            if not await users.set_password(conn, args.username, hash_password(password)):
-                raise ValueError(f"用户“{args.username}”不存在")
+        await accounts.reset_password(db, args.username, {"password": password})
 
     async def disable(db: Database) -> None:
         async with db.write() as conn:
@@ -145,7 +142,7 @@ def cmd_user(args: argparse.Namespace, config: settings.Config) -> int:
     elif args.user_cmd == "passwd":
         password = _read_password(args)
         _run(passwd, args, config)
-        print(f"已修改 {args.username} 的密码")
+        print(f"已修改 {args.username} 的密码，其所有登录和设备令牌已失效")
     elif args.user_cmd == "disable":
         _run(disable, args, config)
         print(f"已停用用户 {args.username}，其所有登录和设备令牌已失效")
@@ -319,8 +316,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args, config))
     except Exception as exc:  # the CLI's user gets the message, not a traceback
+        from server.errors import ApiError
         from server.sites import ImportRejected
 
+        if isinstance(exc, ApiError):
+            print(f"错误：{exc.message}", file=sys.stderr)
+            return 1
         if isinstance(exc, ImportRejected):
             what = "站点" if args.cmd == "site" else "工单"
             print(f"导入失败，没有导入任何{what}：", file=sys.stderr)

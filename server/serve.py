@@ -20,6 +20,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from server import settings
+from server.ratelimit import proxy_options
 
 
 # An open stream is about a hundred long-lived objects, so 10,000 streams are a million. With Python's default
@@ -33,7 +34,8 @@ class Server(uvicorn.Server):
     """A uvicorn server that closes the app's event hub as soon as it is told to exit."""
 
     def __init__(self, app: Starlette, **config: object) -> None:
-        super().__init__(uvicorn.Config(app, **config))  # type: ignore[arg-type]
+        options = {**proxy_options(app.state.config.trusted_proxies), **config}
+        super().__init__(uvicorn.Config(app, **options))  # type: ignore[arg-type]
         self._app = app
         self._loop: asyncio.AbstractEventLoop | None = None
 

@@ -27,6 +27,14 @@ class RowError:
         return f"第 {self.line} {self.unit}: {self.message}"
 
 
+class SiteRefused(ValueError):
+    """A site change refused, with the reasons in Chinese (the only text of an error the admin API passes on)."""
+
+
+class SiteNotFound(LookupError):
+    """No such site (or no such active site, where one is needed)."""
+
+
 class ImportRejected(Exception):
     """The file was refused as a whole; ``errors`` names each bad row by line number."""
 
@@ -102,18 +110,20 @@ async def add_site(db: Database, site: dict[str, Any]) -> None:
         problems = validate_site(site, await reference.existing_codes(conn, "teams"),
                                  await reference.existing_codes(conn, "sites"))
         if problems:
-            raise ValueError("；".join(problems))
+            raise SiteRefused("；".join(problems))
         await reference.insert_site(conn, site)
 
 
 async def retire_site(db: Database, code: str, replaced_by: str | None = None) -> None:
+    if replaced_by == code:
+        raise SiteRefused(f"站点“{code}”不能由它自己替代，请指定另一个站点")
     async with db.write() as conn:
         if replaced_by is not None:
             row = await reference.get_row(conn, "sites", replaced_by)
             if row is None or not row[0]:
-                raise ValueError(f"替代站点“{replaced_by}”不存在或已停用")
+                raise SiteRefused(f"替代站点“{replaced_by}”不存在或已停用")
         if not await reference.retire_site(conn, code, replaced_by):
-            raise ValueError(f"站点“{code}”不存在或已停用")
+            raise SiteRefused(f"站点“{code}”不存在或已停用")
 
 
 def edit_problems(changes: dict[str, Any], teams: set[str]) -> list[str]:
@@ -127,11 +137,11 @@ async def edit_site(db: Database, code: str, changes: dict[str, Any]) -> None:
     async with db.write() as conn:
         problems = edit_problems(changes, await reference.existing_codes(conn, "teams"))
         if problems:
-            raise ValueError("；".join(problems))
+            raise SiteRefused("；".join(problems))
         if "default_team" in changes:
             changes = {**changes, "default_team": changes["default_team"] or None}
         if not await reference.update_row(conn, "sites", code, changes):
-            raise LookupError(f"站点“{code}”不存在")
+            raise SiteNotFound(f"站点“{code}”不存在")
 
 
 def next_code(code: str, taken: set[str]) -> str:
@@ -154,7 +164,7 @@ async def reissue_code(db: Database, code: str, new_code: str | None = None) -> 
     async with db.write() as conn:
         old = await reference.get_row(conn, "sites", code)
         if old is None or not old["active"]:
-            raise LookupError(f"站点“{code}”不存在或已停用")
+            raise SiteNotFound(f"站点“{code}”不存在或已停用")
         taken = await reference.existing_codes(conn, "sites")
         new_code = new_code or next_code(code, taken)
         site = {c: old[c] for c in CSV_COLUMNS}
@@ -162,7 +172,7 @@ async def reissue_code(db: Database, code: str, new_code: str | None = None) -> 
         site["default_team"] = site["default_team"] or ""
         problems = validate_site(site, await reference.existing_codes(conn, "teams"), taken)
         if problems:
-            raise ValueError("；".join(problems))
+            raise SiteRefused("；".join(problems))
         await reference.insert_site(conn, site)
         await reference.retire_site(conn, code, new_code)
     return new_code

@@ -26,13 +26,12 @@ A rate whose denominator is 0 is ``None`` (shown as "—"), never 0 % or 100 %.
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from statistics import median
 from typing import Any, Iterable
 
+from server import spreadsheet
 from server.deadlines import parse_time
 
 GROUPINGS = ("site", "community", "category", "team", "day")
@@ -177,17 +176,13 @@ def compute(cases: Iterable[CaseFacts], by: str, start: date, end: date, tz: tzi
 
 
 def to_csv(result: dict[str, Any], labels: dict[str, str] | None = None) -> str:
-    """The statistics as CSV with a BOM, so that Excel opens the Chinese headers and names as UTF-8."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["分组", "名称", "案件数", *(METRIC_NAMES[m] for m in METRICS)])
+    """The statistics as CSV for Excel (``server.spreadsheet``: a BOM, and no group name read as a formula)."""
     labels = labels or {}
-    rows = [*result["groups"], {"key": "合计", **result["total"]}]
-    for row in rows:
+    lines: list[list[Any]] = [["分组", "名称", "案件数", *(METRIC_NAMES[m] for m in METRICS)]]
+    for row in [*result["groups"], {"key": "合计", **result["total"]}]:
         cells = []
         for m in METRICS:
             value = row[m]
             cells.append("" if value is None else (f"{value * 100:.1f}%" if m.endswith("_rate") else value))
-        writer.writerow([row["key"], labels.get(row["key"], row["key"]), row["cases"], *cells])
-    return out.getvalue()
+        lines.append([row["key"], labels.get(row["key"], row["key"]), row["cases"], *cells])
+    return spreadsheet.to_csv(lines)

@@ -227,7 +227,8 @@ class _Batch:
             stamp = hlc_mod.clamp(stamp, self.now_ms, self.options.max_drift_ms, self.last_hlc)
             self.last_hlc = max(self.last_hlc, stamp)
             args = validate(name, m.get("args"))
-            outcome = decide(self, self.actor, name, args, stamp, self.now_ms, self.options.number_prefix)
+            outcome = decide(self, self.actor, name, args, stamp, self.now_ms, self.options.number_prefix,
+                             floor_ms=self.last_hlc.ms)
         except Invalid as refused:
             self.ledger.append((self.actor.client_id, mid, _name(name), R.rejected, refused.code, None, None))
             return {"mid": mid, "status": R.rejected, "error": refused.code, "message": refused.message}

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sync.dates import iso
 from sync.lifecycle import is_rework
 from sync.actor import STAFF
-from sync.names import SCALAR_FIELDS, FIELD, M, RATING
+from sync.names import CONFLICT, SCALAR_FIELDS, M, RATING
 
 # The record of a case: the columns of ``cases``. ``photos`` (the report's photos) and ``location`` are JSON;
 # ``confidential`` (是否保密: only dispatchers and admins see the caller) and ``callback`` (是否回复) are 0 or 1.
@@ -20,7 +21,7 @@ CASE_FIELDS = (
     "contact_phone", "photos", "location", "channel", "status", "team", "assignee", "priority", "response_due",
     "resolution_due", "accepted_at", "resolved_at", "closed_at", "resolution", "reject_reason", "rating",
     "rating_comment", "rework_count", "duplicate_of", "extended_until", "created_by_client", "created_at",
-    "updated_seq", *(f"{f}_rev" for f in SCALAR_FIELDS), "confidential", "callback",
+    "updated_seq", *(f"{f}_rev" for f in SCALAR_FIELDS), "last_event_at", "confidential", "callback",
 )
 JSON_FIELDS = ("photos", "location")
 
@@ -29,6 +30,17 @@ def revision(hlc: str, client_id: str) -> str:
     """A scalar field's revision ``<hlc>@<client_id>``: strings compare as (hlc, client_id) pairs, because the
     HLC part has a fixed width."""
     return f"{hlc}@{client_id}"
+
+
+def event_time(event: dict[str, Any]) -> str:
+    """When an event says it happened: the report's time for a report, the recorded ``at`` of an action (of a 转办,
+    the hotline's time of it, never in the future), else (notes, photos, field edits) its HLC's wall-clock part. No
+    later action is recorded as earlier than the latest of these on its case (``last_event_at``), so resolved_at and
+    accepted_at cannot be backdated."""
+    p = event["payload"]
+    if event["type"] == M.create:
+        return str(p["created_at"])
+    return str(p["at"]) if "at" in p else iso(int(event["hlc"][:13]))
 
 
 def _created(event: dict[str, Any]) -> dict[str, Any]:
@@ -44,7 +56,7 @@ def _created(event: dict[str, Any]) -> dict[str, Any]:
         "resolution_due": p["resolution_due"], "accepted_at": None, "resolved_at": None, "closed_at": None,
         "resolution": None, "reject_reason": None, "rating": None, "rating_comment": None, "rework_count": 0,
         "duplicate_of": None, "extended_until": None, "created_by_client": event["client_id"],
-        "created_at": p["created_at"], "updated_seq": event["seq"],
+        "created_at": p["created_at"], "updated_seq": event["seq"], "last_event_at": p["created_at"],
         # Creations logged before these marks existed carry neither: such a case is neither.
         "confidential": int(bool(p.get("confidential"))), "callback": int(bool(p.get("callback"))),
     }
@@ -59,6 +71,8 @@ def fold(case: dict[str, Any] | None, event: dict[str, Any]) -> dict[str, Any]:
         return _created(event)
     assert case is not None, f"{kind} before the case was created"
     case = {**case, "updated_seq": event["seq"]}
+    if kind != CONFLICT:  # a conflict changed nothing, so it is nothing a later action acts on
+        case["last_event_at"] = max(case["last_event_at"], event_time(event))
     if "to" in p:
         case["status"] = p["to"]
         if is_rework(kind, p["to"]):
@@ -87,7 +101,7 @@ def fold(case: dict[str, Any] | None, event: dict[str, Any]) -> dict[str, Any]:
         case["extended_until"] = p["until"]
     elif kind == M.set:
         case[p["field"]], case[p["field"] + "_rev"] = p["value"], rev
-        if p["field"] == FIELD.category:
+        if "response_due" in p:  # a category set before acceptance; later ones leave the deadlines alone
             case["response_due"], case["resolution_due"] = p["response_due"], p["resolution_due"]
     return case
 

@@ -6,10 +6,11 @@ dispatched, counted as rework). A mutation that names a move the case can no lon
 first) is *stale*: the engine records it as a conflict event and leaves the status alone.
 
 Mutations that do not move the status:
-- ``case.note``, ``case.photo`` and ``case.set`` are accepted in every status, closed ones included: notes and
-  photos are append-only sets and scalar fields are last-writer-wins registers, and both only merge the same way
-  in any order if no status can refuse them. ``case.transfer`` (the hotline's 转办) is a record of what the
-  hotline did, which our status cannot refuse either.
+- ``case.note`` and ``case.photo`` are accepted in every status, closed ones included: notes and photos are
+  append-only sets, and only merge the same way in any order if no status can refuse them. ``case.transfer`` (the
+  hotline's 转办) is a record of what the hotline did, which our status cannot refuse either.
+- ``case.set`` writes a field in the statuses that ``sync.rights.FIELD_RIGHTS`` gives it; after those it is
+  stale, like a move the case can no longer make (a closed case's category never changes).
 - ``case.extend`` moves the resolution deadline, so it only makes sense while the resolution clock runs
   (accepted, dispatched, in progress); elsewhere it is stale.
 """
@@ -34,10 +35,12 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 
 # Mutations that leave the status alone, with the statuses that still accept them.
 RUNNING = frozenset({S.accepted, S.dispatched, S.in_progress})
+# Before the work is done: the statuses in which a case's fields may still change.
+OPEN = frozenset({S.submitted, *RUNNING})
 IN_PLACE: dict[str, frozenset[str]] = {
     M.note: frozenset(S.__dict__.values()),
     M.photo: frozenset(S.__dict__.values()),
-    M.set: frozenset(S.__dict__.values()),
+    M.set: OPEN,
     M.transfer: frozenset(S.__dict__.values()),
     M.extend: RUNNING,
 }

@@ -28,6 +28,7 @@ from sync.fold import revision
 from sync.hlc import Hlc
 from sync.lifecycle import next_status
 from sync.names import CONFLICT, FIELD, PRIORITY, E, M, R, S
+from sync.pseudonyms import public_revision
 
 CREATE_CONTENT = ("track_token", "site", "category", "description", "photos", "location")
 
@@ -130,15 +131,20 @@ def _set(world: World, case: dict[str, Any], args: dict[str, Any], rev: str) -> 
         category = world.category(value)
         if category is None:
             raise Invalid(E.invalid_args, "诉求类别不存在或已停用")
-        created = _ms(case["created_at"])
-        payload["response_due"] = response_due(created, category["response_limit_minutes"])
-        payload["resolution_due"] = resolution_due(created, category["resolution_limit_days"])
+        # Triage: before acceptance the deadlines follow the category. After it they stay as they are; a
+        # deadline then moves only by case.extend, with a reason on the record.
+        if case["status"] == S.submitted:
+            created = _ms(case["created_at"])
+            payload["response_due"] = response_due(created, category["response_limit_minutes"])
+            payload["resolution_due"] = resolution_due(created, category["resolution_limit_days"])
     elif name == FIELD.assignee and value is not None and not world.user_exists(value):
         raise Invalid(E.invalid_args, "处置人不存在或已停用")
     current, current_rev = case[name], case[name + "_rev"]
     wins = rev > current_rev
     outcome = Outcome(R.applied, [(M.set, payload)] if wins else [])
-    if (args["seen"] != current_rev or not wins) and value != current:
+    # Staff are shown revisions in public form (no client id in them); a client from before that sends the raw one.
+    seen = args["seen"] in (current_rev, public_revision(current_rev))
+    if (not seen or not wins) and value != current:
         mine, theirs = {"value": value, "rev": rev}, {"value": current, "rev": current_rev}
         kept, lost = (mine, theirs) if wins else (theirs, mine)
         outcome.result = R.conflict
@@ -176,19 +182,28 @@ def _moved(world: World, name: str, case: dict[str, Any], args: dict[str, Any], 
 
 
 def decide(world: World, actor: Actor, name: str, args: dict[str, Any], hlc: Hlc, now_ms: int,
-                 prefix: str) -> Outcome:
-    """What mutation ``name`` with valid ``args``, stamped ``hlc``, does now; raises ``Invalid`` to refuse it."""
+           prefix: str, floor_ms: int = 0) -> Outcome:
+    """What mutation ``name`` with valid ``args``, stamped ``hlc``, does now; raises ``Invalid`` to refuse it.
+    ``floor_ms`` is the latest reading the server has had of the same client's clock: an action it sends now
+    cannot have happened before that."""
     if name == M.create:
         return _create(world, actor, args, now_ms, prefix)
     case = world.case(args["id"])
     if case is None:
         raise Invalid(E.not_found, "找不到该诉求")
     refused = rights.refusal(actor, name, case)
+    if refused is None and name == M.dispatch:
+        refused = rights.dispatch_refusal(actor, case, args["team"], args["assignee"])
     if refused:
         raise Invalid(*refused)
     _check_photos(world, actor, args)
     rev = revision(str(hlc), actor.client_id)
     if name == M.set:
+        refused = rights.field_refusal(actor, args["field"])
+        if refused:
+            raise Invalid(*refused)
+        if not rights.field_open(args["field"], case["status"]):
+            return _stale(name, case, args)
         return _set(world, case, args, rev)
     if name == M.note and world.has_note(case["id"], args["note_id"]):
         return Outcome(R.duplicate)
@@ -198,13 +213,20 @@ def decide(world: World, actor: Actor, name: str, args: dict[str, Any], hlc: Hlc
     to = next_status(name, status, args.get("rating"))
     if to is None:
         return _stale(name, case, args)
+    if name == M.transfer and args["at"] > iso(now_ms):
+        # A 转办's time becomes the case's latest event (sync.fold.event_time): one in the future would push every
+        # later action's time there too.
+        raise Invalid(E.invalid_args, "转办时间不能晚于当前时间")
     if name in (M.note, M.photo, M.transfer):  # records: their payload is what was sent (a 转办 keeps its own time)
         return Outcome(R.applied, [(name, {k: v for k, v in args.items() if k != "id"})])
     if name == M.extend and args["until"] <= (case["extended_until"] or case["resolution_due"]):
         raise Invalid(E.invalid_args, "延期时间必须晚于当前办理期限")
     # An action's time is when the device says it happened (work done offline counts when it was done), but
-    # never before the case existed.
-    at = max(iso(hlc.ms), case["created_at"])
+    # never before what it acts on: the latest event recorded on the case (sync.fold.event_time), nor before the
+    # device's own clock had already passed. So resolved_at and accepted_at cannot be backdated. The 12345 import
+    # replays the hotline's record at that record's times, so only the case's latest event holds it back.
+    floor = 0 if rights.replays_record(actor) else floor_ms
+    at = max(iso(max(hlc.ms, floor)), case["last_event_at"])
     payload = _moved(world, name, case, args, rev, at)
     if name != M.extend:
         payload = {"from": status, "to": to, **payload}

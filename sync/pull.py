@@ -11,6 +11,7 @@ from typing import Any
 
 from sync.actor import Actor
 from sync.names import ROLE
+from sync.pseudonyms import Pseudonyms
 from sync.storage import SyncReads
 from sync.views import case_view, event_view
 
@@ -24,9 +25,10 @@ def scope(actor: Actor) -> dict[str, Any]:
     return {}
 
 
-async def pull(reads: SyncReads, actor: Actor, cursor: int, limit: int) -> dict[str, Any]:
+async def pull(reads: SyncReads, actor: Actor, cursor: int, limit: int, pseudonyms: Pseudonyms) -> dict[str, Any]:
     """``{changes, cursor, more}``: up to ``limit`` visible changes after ``cursor``. Pull again from the returned
-    cursor while ``more``; when not ``more`` the cursor is the log's top, past events the caller may not see."""
+    cursor while ``more``; when not ``more`` the cursor is the log's top, past events the caller may not see.
+    Staff see client ids as ``pseudonyms``."""
     where = scope(actor)
     events, top = await reads.changes(where, cursor, limit + 1)
     more = len(events) > limit
@@ -42,10 +44,11 @@ async def pull(reads: SyncReads, actor: Actor, cursor: int, limit: int) -> dict[
         for p in photos:
             photos_of.setdefault(p["case_id"], []).append(p)
         for case in cases:
-            snapshots[case["id"]] = case_view(actor, case, notes_of.get(case["id"], []), photos_of.get(case["id"], []))
+            snapshots[case["id"]] = case_view(actor, case, notes_of.get(case["id"], []), photos_of.get(case["id"], []),
+                                              pseudonyms)
     changes = []
     for e in events:
-        shown = event_view(actor, e) if e["case_id"] in snapshots else None
+        shown = event_view(actor, e, pseudonyms) if e["case_id"] in snapshots else None
         if shown is not None:
             changes.append({"seq": e["seq"], "type": e["type"], "case_id": e["case_id"], "event": shown,
                             "case": snapshots[e["case_id"]]})

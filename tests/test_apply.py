@@ -11,7 +11,7 @@ from sync.actor import KIOSK, Actor
 from sync.apply import ClientMismatch, GapError, Options, PushError, apply_push
 from sync.names import CONFLICT, PRIORITY, RATING, E, M, R, S
 from tests.support.databases import integrity_errors, new_database
-from tests.support.sync import NOW, Outbox, note_id, open_db, resident, staff, uploaded
+from tests.support.sync import NOW, Outbox, case_row, note_id, open_db, resident, staff, uploaded
 
 
 @pytest.fixture
@@ -19,12 +19,6 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await open_db(new_database(tmp_path, "t"))
     yield database
     await database.close()
-
-
-async def case_row(db: Database, case_id: str) -> dict[str, Any]:
-    row = await db.fetchone("SELECT * FROM cases WHERE id = ?", (case_id,))
-    assert row is not None
-    return dict(row)
 
 
 async def count(db: Database, table: str) -> int:

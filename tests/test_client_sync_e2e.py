@@ -51,9 +51,10 @@ class Site:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
+def site(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Site]:
+    """The real app behind a fault injector; ``indirect`` parametrisation passes it settings."""
     db = new_database(tmp_path, "server")
-    faults = Faults(demo_app(db))
+    faults = Faults(demo_app(db, **getattr(request, "param", {})))
     with serve(with_harness(faults)) as url:
         yield Site(url, faults, db)
 
@@ -118,6 +119,8 @@ def test_fifty_offline_reports_survive_reload_and_restart_then_arrive_once(
     context.close()
 
 
+# The push count below is the faults' arithmetic: a new phone's first push may bring all 20 of its batch.
+@pytest.mark.parametrize("site", [{"rate_new_client_cases": 20}], indirect=True)
 def test_server_errors_and_replies_lost_after_commit_still_apply_each_once(browser: Browser, site: Site) -> None:
     context = browser.new_context()
     page = open_harness(context, site.url)

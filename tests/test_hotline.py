@@ -322,3 +322,64 @@ def test_the_import_needs_a_site(db_path: str, tmp_path: Path) -> None:
     missing = cli(db_path, "import-12345", str(file))
     assert missing.returncode == 1 and "--site" in missing.stderr
     assert cli(db_path, "import-12345", str(file), "--site", "NO-SITE").returncode == 1
+
+
+def test_a_forwarding_dated_in_the_future_is_a_bad_line(db_path: Path, tmp_path: Path) -> None:
+    """A 转办时间 still to come is refused like a 受理时间 still to come: no later action on a case is recorded before
+    its latest event, so a forwarding dated ahead would carry every action after it into the future."""
+    before = snapshot(db_path)
+    file = tmp_path / "future.csv"
+    file.write_bytes(csv_bytes([A, {**B, F.TRANSFERRED: "2099-01-01 08:00"}], "utf-8"))
+    result = cli(db_path, "import-12345", str(file), "--site", "BL-TX-001")
+    assert result.returncode == 1 and "第 3 行" in result.stderr and "转办时间不能晚于当前时间" in result.stderr
+    assert "第 2 行" not in result.stderr
+    assert snapshot(db_path) == before
+
+
+def test_results_are_recorded_at_the_hotlines_times_yet_never_before_the_cases_latest_event(tmp_path: Path) -> None:
+    for server in running(tmp_path):
+        db = server.live.app.state.db
+        server.live.call_soon(import_file(db, csv_bytes([A], "utf-8"), "BL-TX-001")).result(10)
+        [(a,)] = server.sql("SELECT case_id FROM hotline_orders")
+        with server.staff() as dispatcher:
+            console = secrets.token_hex(16)
+            push(dispatcher, console, 1, "case.accept", id=a)
+            push(dispatcher, console, 2, "case.dispatch", id=a, team="TX-WG")
+        # B is new in this file: created (stamped now) and brought to its results by the same import.
+        results = {F.RESULT: "已处理", F.RESOLVED: "2026-11-22 10:00:00", F.SATISFACTION: "", F.REWORKS: "0"}
+        later = csv_bytes([{**A, **results}, {**B, **results}], "utf-8", (*F.ORDER_FIELDS, *F.RESULT_FIELDS))
+        server.live.call_soon(import_file(db, later, "BL-TX-001")).result(10)
+        [(b,)] = server.sql("SELECT case_id FROM hotline_orders WHERE order_no = ?", B[F.ORDER_NO])
+        resolved = dict(server.sql("SELECT id, resolved_at FROM cases WHERE id IN (?, ?)", a, b))
+        [(dispatched_at,)] = server.sql("SELECT json_extract(payload, '$.at') FROM events"
+                                        " WHERE case_id = ? AND type = 'case.dispatch'", a)
+    # Nothing on B is later than the hotline's 办结时间, though the import stamped B's creation today.
+    assert resolved[b] == "2026-11-22T02:00:00.000Z"
+    # A was dispatched here after that time: its resolution is not recorded before the dispatch.
+    assert dispatched_at > "2026-11-22T02:00:00.000Z" and resolved[a] == dispatched_at
+
+
+def test_staff_know_the_hotline_by_name_and_receive_no_client_id(tmp_path: Path) -> None:
+    answers: list[str] = []
+    for server in running(tmp_path):
+        db = server.live.app.state.db
+        server.live.call_soon(import_file(db, csv_bytes([A, B, B2], "utf-8"), "BL-TX-001")).result(10)
+        case_ids = [c for (c,) in server.sql("SELECT case_id FROM hotline_orders")]
+        hotline = {c for (c,) in server.sql("SELECT DISTINCT client_id FROM events"
+                                            " WHERE json_extract(actor, '$.kind') = 'integration'")}
+        with server.staff() as dispatcher, server.staff("field1") as field:
+            console = secrets.token_hex(16)
+            for mid, case_id in enumerate(case_ids):
+                push(dispatcher, console, 2 * mid + 1, "case.accept", id=case_id)
+                push(dispatcher, console, 2 * mid + 2, "case.dispatch", id=case_id, team="TX-WG")
+            answers.append(dispatcher.get("/api/export/12345.csv").text)
+            for who in (dispatcher, field):
+                for case_id in case_ids:
+                    detail = who.get(f"/api/cases/{case_id}")
+                    assert detail.status_code == 200, detail.text
+                    answers.append(detail.text)
+                    transfers = [e for e in detail.json()["timeline"] if e["type"] == "case.transfer"]
+                    assert transfers and all(e["actor"]["kind"] == "integration" and e["actor"]["user"] == "12345"
+                                             and "client_id" not in e["actor"] for e in transfers)
+                answers.append(who.get("/api/sync/pull", headers={"X-Client-Id": secrets.token_hex(16)}).text)
+    assert hotline and not [text for text in answers if any(c in text for c in hotline)]

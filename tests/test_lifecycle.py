@@ -1,7 +1,7 @@
 """The lifecycle: every status, every mutation, and where each may lead."""
 import pytest
 
-from sync.lifecycle import FINAL, is_rework, next_status
+from sync.lifecycle import FINAL, OPEN, is_rework, next_status
 from sync.names import MUTATIONS, RATING, M, S, STATUSES
 
 ALL = list(STATUSES)
@@ -19,7 +19,8 @@ EXPECTED = {  # (mutation, from) → to; anything not listed is stale
     (M.return_, S.dispatched): S.accepted, (M.return_, S.in_progress): S.accepted,
     (M.rate, S.resolved): S.closed,
     **{(M.extend, s): s for s in (S.accepted, S.dispatched, S.in_progress)},
-    **{(m, s): s for m in (M.note, M.photo, M.set, M.transfer) for s in ALL},
+    **{(m, s): s for m in (M.note, M.photo, M.transfer) for s in ALL},
+    **{(M.set, s): s for s in (S.submitted, S.accepted, S.dispatched, S.in_progress)},
 }
 
 
@@ -40,4 +41,9 @@ def test_final_statuses_are_left_only_by_in_place_mutations() -> None:
     for status in FINAL:
         for name in MUTATIONS:
             if name != M.create and next_status(name, status, RATING.unsatisfied) is not None:
-                assert name in (M.note, M.photo, M.set, M.transfer)
+                assert name in (M.note, M.photo, M.transfer)
+
+
+def test_fields_change_only_before_the_work_is_done() -> None:
+    assert OPEN == {S.submitted, S.accepted, S.dispatched, S.in_progress}
+    assert all(next_status(M.set, s) is None for s in (*FINAL, S.resolved))

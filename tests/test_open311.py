@@ -95,11 +95,17 @@ def test_a_post_is_a_case_made_by_the_engine_on_channel_open311(server: Server) 
     assert detail["case"]["contact"] == {"name": "张敏", "phone": "138 0000 1111"}
     assert detail["open311"] == {"api_key": "城市应用", "media_url": None, "address_string": None,
                                  "email": "zm@example.org"}
-    # Contact data is in no public answer.
+    # Staff know the key by its name; no client id reaches them, whoever's it is.
+    created = next(e for e in detail["timeline"] if e["type"] == "case.create")
+    assert created["actor"]["kind"] == "integration" and created["actor"]["user"] == "城市应用"
+    assert client_id not in json.dumps(detail) and "client_id" not in json.dumps(detail)
+    assert detail["case"]["reporter"] is None
+    # Contact data and client ids are in no public answer.
     for path in (f"requests/{number}", "requests", "servicerequestupdates"):
         for fmt in ("json", "xml"):
             text = httpx.get(f"{server.api}/{path}.{fmt}").text
             assert "张敏" not in text and "1111" not in text and "zm@example.org" not in text
+            assert client_id not in text and "client_id" not in text
 
 
 def test_a_retried_post_creates_one_case(server: Server) -> None:

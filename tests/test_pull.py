@@ -7,9 +7,16 @@ import pytest
 from server.storage import Database
 from sync.actor import Actor
 from sync.names import CONFLICT, M
-from sync.pull import pull
+from sync.pseudonyms import PREFIX, Pseudonyms, public_revision
+from sync.pull import pull as pull_as
 from tests.support.databases import new_database
-from tests.support.sync import Outbox, note_id, open_db, resident, staff, uploaded
+from tests.support.sync import NOW, Outbox, note_id, open_db, resident, staff, uploaded
+
+NAMES = Pseudonyms(b"a key for tests")
+
+
+async def pull(db: Database, actor: Actor, cursor: int, limit: int) -> dict:
+    return await pull_as(db.sync, actor, cursor, limit, NAMES)
 
 
 @pytest.fixture
@@ -22,7 +29,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 async def everything(db: Database, actor: Actor, limit: int = 100) -> list[dict]:
     changes, cursor, more = [], 0, True
     while more:
-        page = await pull(db.sync, actor, cursor, limit)
+        page = await pull(db, actor, cursor, limit)
         changes += page["changes"]
         assert page["cursor"] >= cursor
         cursor, more = page["cursor"], page["more"]
@@ -81,9 +88,53 @@ async def test_paging_follows_seq_and_ends_at_the_top(db: Database) -> None:
     for _ in range(5):
         box.create()
     await box.push(db)
-    page = await pull(db.sync, box.actor, 0, 2)
+    page = await pull(db, box.actor, 0, 2)
     assert [c["seq"] for c in page["changes"]] == [1, 2] and page["more"] and page["cursor"] == 2
-    page = await pull(db.sync, box.actor, 4, 2)
+    page = await pull(db, box.actor, 4, 2)
     assert [c["seq"] for c in page["changes"]] == [5] and not page["more"] and page["cursor"] == 5
     # Someone who sees none of it is still moved to the top, past what it may not see.
-    assert await pull(db.sync, stranger.actor, 0, 2) == {"changes": [], "cursor": 5, "more": False}
+    assert await pull(db, stranger.actor, 0, 2) == {"changes": [], "cursor": 5, "more": False}
+
+
+async def test_staff_never_see_a_residents_client_id_but_its_pseudonym(db: Database) -> None:
+    box, disp, phone = Outbox(resident()), Outbox(staff("disp")), Outbox(staff("f1"))
+    case_id = box.create()
+    box.add(M.note, id=case_id, note_id=note_id(), text="楼上又在装修")
+    second = box.create()
+    await box.push(db)
+    disp.add(M.accept, id=case_id)
+    disp.add(M.dispatch, id=case_id, team="T1")
+    await disp.push(db)
+    phone.add(M.set, id=case_id, field="priority", value="high", seen=None)  # unseen: a conflict with both revs
+    await phone.push(db)
+
+    secret = box.actor.client_id
+    for viewer in (staff("disp"), staff("f1")):
+        changes = await everything(db, viewer)
+        assert changes and secret not in repr(changes)
+        assert box.mutations[0]["args"]["track_token"] not in repr(changes)
+        create = next(c for c in changes if c["type"] == M.create and c["case_id"] == case_id)
+        assert create["event"]["actor"]["pseudonym"] == NAMES.of(secret) and "client_id" not in create["event"]
+        snapshot = changes[-1]["case"]
+        assert snapshot["reporter"] == NAMES.of(secret) and snapshot["reporter"].startswith(PREFIX)
+        assert snapshot["notes"][0]["author"]["pseudonym"] == NAMES.of(secret)
+    # The same phone, the same pseudonym, on both of its cases; another phone, another pseudonym.
+    everyone = await everything(db, staff("disp"))
+    assert {c["case"]["reporter"] for c in everyone if c["case_id"] in (case_id, second)} == {NAMES.of(secret)}
+    assert NAMES.of(resident().client_id) != NAMES.of(secret)
+    # The resident still sees its own case and its track token.
+    assert box.mutations[0]["args"]["track_token"] in repr(await everything(db, box.actor))
+
+
+async def test_a_revision_shown_to_staff_is_taken_back_as_seen(db: Database) -> None:
+    box, disp = Outbox(resident()), Outbox(staff("disp"), now_ms=NOW + 100)
+    case_id = box.create()
+    await box.push(db)
+    shown = (await everything(db, disp.actor))[-1]["case"]["revs"]["priority"]
+    assert box.actor.client_id not in shown
+    disp.add(M.set, id=case_id, field="priority", value="high", seen=shown)
+    assert [r["status"] for r in (await disp.push(db)).results] == ["applied"]
+    raw = (await db.fetchone("SELECT priority_rev FROM cases WHERE id = ?", (case_id,)))[0]
+    disp.add(M.set, id=case_id, field="priority", value="urgent", seen=raw)  # a client from before still works
+    assert [r["status"] for r in (await disp.push(db)).results] == ["applied"]
+    assert public_revision(raw) != raw and public_revision(public_revision(raw)) != public_revision(raw)

@@ -2,8 +2,9 @@
 import pytest
 
 from sync.actor import INTEGRATION, KIOSK, RESIDENT, STAFF, Actor
-from sync.names import CHANNEL, MUTATIONS, E, M
-from sync.rights import channel_for, create_refusal, records_intake, refusal
+from sync.names import CHANNEL, FIELD, MUTATIONS, E, M
+from sync.rights import (channel_for, create_refusal, dispatch_refusal, field_refusal, records_intake, refusal,
+                         replays_record)
 
 OWNER = "a" * 32
 CASE = {"created_by_client": OWNER, "team": "T1", "assignee": 7}
@@ -37,9 +38,9 @@ def test_field_staff_work_their_teams_or_their_own_cases(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ON_CASES)
-def test_dispatchers_and_admins_do_all_but_the_residents_acts(name: str) -> None:
+def test_dispatchers_and_admins_do_all_but_the_residents_and_the_hotlines_acts(name: str) -> None:
     for actor in (DISPATCHER, ADMIN):
-        assert (refusal(actor, name, CASE) is None) == (name not in (M.rate, M.withdraw))
+        assert (refusal(actor, name, CASE) is None) == (name not in (M.rate, M.withdraw, M.transfer))
 
 
 def test_refusals_carry_a_code_and_a_chinese_message() -> None:
@@ -59,6 +60,14 @@ def test_channels_and_sites_of_new_reports() -> None:
     assert create_refusal(RESIDENT_ACTOR, "S2") is None
 
 
+def test_field_staff_write_every_field_but_the_category() -> None:
+    for field in FIELD.__dict__.values():
+        assert field_refusal(DISPATCHER, field) is None and field_refusal(ADMIN, field) is None
+        assert (field_refusal(FIELD_T1, field) is None) == (field != FIELD.category)
+    code, message = field_refusal(FIELD_T1, FIELD.category)  # type: ignore[misc]
+    assert code == E.forbidden and "类别" in message
+
+
 @pytest.mark.parametrize("name", ON_CASES)
 def test_an_open311_key_only_creates_and_the_hotline_acts_on_its_own_work_orders(name: str) -> None:
     hotline_order = {**CASE, "channel": CHANNEL._12345}
@@ -68,7 +77,7 @@ def test_an_open311_key_only_creates_and_the_hotline_acts_on_its_own_work_orders
     assert refusal(HOTLINE, name, {**CASE, "channel": CHANNEL.qr}) is not None
     # 转办 is the hotline's own act: no one else records one.
     if name == M.transfer:
-        for actor in (RESIDENT_ACTOR, FIELD_T1):
+        for actor in (RESIDENT_ACTOR, FIELD_T1, DISPATCHER, ADMIN):
             assert refusal(actor, name, hotline_order) is not None
 
 
@@ -84,3 +93,23 @@ def test_integrations_create_on_their_own_channel_only() -> None:
 def test_who_registers_appeals_taken_elsewhere() -> None:
     assert records_intake(DISPATCHER) and records_intake(ADMIN) and records_intake(HOTLINE)
     assert not any(records_intake(a) for a in (RESIDENT_ACTOR, KIOSK_ACTOR, OPEN311_KEY))
+
+
+def test_residents_kiosks_and_integrations_write_no_field() -> None:
+    for field in FIELD.__dict__.values():
+        for actor in (RESIDENT_ACTOR, KIOSK_ACTOR, OPEN311_KEY, HOTLINE, Actor(INTEGRATION, "1" * 32, role="admin")):
+            assert field_refusal(actor, field) is not None
+
+
+def test_a_dispatch_that_names_an_assignee_takes_the_assignees_right() -> None:
+    hotline_order = {**CASE, "channel": CHANNEL._12345}
+    assert dispatch_refusal(DISPATCHER, CASE, "T2", 7) is None
+    assert dispatch_refusal(HOTLINE, hotline_order, "T1", None) is None
+    assert dispatch_refusal(HOTLINE, hotline_order, "T1", 7)[0] == E.forbidden  # type: ignore[index]
+    # The hotline reports a 派遣; the team it goes to is the case's own.
+    assert dispatch_refusal(HOTLINE, hotline_order, "T2", None)[0] == E.forbidden  # type: ignore[index]
+
+
+def test_only_the_hotline_import_replays_another_systems_times() -> None:
+    assert replays_record(HOTLINE)
+    assert not any(replays_record(a) for a in (RESIDENT_ACTOR, KIOSK_ACTOR, FIELD_T1, DISPATCHER, ADMIN, OPEN311_KEY))

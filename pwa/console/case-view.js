@@ -55,6 +55,7 @@ export const mountCase = (container, id, ctx) => {
         [t("case.team"), c.team ? teamName(c.team) : null],
         [t("case.assignee"), c.assignee_name],
         [t("case.contact"), contact],
+        [t("case.reporter"), c.reporter ? `${c.reporter.pseudonym}（${t("case.reporter_cases", { n: c.reporter.cases })}）` : null],
         [t("case.hotline"), data.hotline ? `${data.hotline.order_no}（${data.hotline.category}）` : null],
         [t("case.marks"), [c.confidential ? t("case.confidential") : "", c.callback ? t("case.callback") : ""]
           .filter(Boolean).join("，") || null],
@@ -67,7 +68,7 @@ export const mountCase = (container, id, ctx) => {
       el("h3", { text: t("case.description") }), el("p", { class: "report", text: c.description }),
       el("h3", { text: t("case.photos") }), photoList(data.photos),
       data.notes.length ? el("h3", { text: t("case.notes") }) : null,
-      data.notes.length ? el("ul", {}, data.notes.map((n) => el("li", { text: `${n.author?.user ?? t(`actor.${n.author?.kind}`)}：${n.text}` }))) : null,
+      data.notes.length ? el("ul", {}, data.notes.map((n) => el("li", { text: `${n.author?.user ?? n.author?.pseudonym ?? t(`actor.${n.author?.kind}`)}：${n.text}` }))) : null,
       data.merged.length ? el("h3", { text: t("case.merged") }) : null,
       data.merged.length ? el("ul", {}, data.merged.map((m) => el("li", {}, el("a", { href: `#/case/${m.id}`, text: m.number })))) : null,
       el("h3", { text: t("case.timeline") }), timeline(data.timeline, { team: teamName }));

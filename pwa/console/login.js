@@ -1,10 +1,8 @@
 // The staff sign-in form: posts to /api/auth/login and sends the person to the app for their role.
 import { both, has, tEn } from "./i18n/index.js";
+import { safeNext } from "./next.js";
 
 const HOME_BY_ROLE = Object.freeze({ admin: "/console/", dispatcher: "/console/", field: "/field/" });
-
-// Only a path on this site may be a redirect target; "//host" would leave it.
-const safeNext = (next) => (typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : "");
 
 const showError = (form, text) => {
   const box = form.querySelector('[data-role="login-error"]');

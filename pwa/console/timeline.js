@@ -5,11 +5,12 @@ import { t } from "./i18n/index.js";
 
 const when = (iso) => new Date(iso).toLocaleString("zh-CN", { hour12: false });
 
+// A resident is shown by pseudonym (居民·7K3Q9M): the server never sends their client id to staff.
 const who = (actor) => {
   if (actor.kind === "staff") return `${actor.user ?? ""}（${t(`role.${actor.role}`)}）`;
   // An Open311 key or the 12345 import: the system, by the name it was given.
   if (actor.kind === "integration") return `${t("actor.integration")}（${actor.user ?? actor.channel ?? ""}）`;
-  return t(`actor.${actor.kind}`);
+  return actor.pseudonym ?? t(`actor.${actor.kind}`);
 };
 
 const device = (actor) => actor.device || (actor.client_kind ? t(`client.${actor.client_kind}`) : "");

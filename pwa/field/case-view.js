@@ -45,7 +45,7 @@ function notesList(c) {
   return [el("h2", { text: t("case.notes") }), el("ul", { class: "notes", dataset: { role: "notes" } }, notes.map((n) =>
     el("li", { dataset: { noteId: n.note_id, ...(n.local ? { local: "true" } : {}) } },
       el("span", { text: n.text }),
-      n.author?.user ? el("span", { class: "muted", text: ` — ${n.author.user}` }) : null,
+      n.author?.user || n.author?.pseudonym ? el("span", { class: "muted", text: ` — ${n.author.user ?? n.author.pseudonym}` }) : null,
       n.local ? el("span", { class: "chip", text: t("case.local") }) : null)))];
 }
 
@@ -85,7 +85,8 @@ export async function mountCase(root, id, ctx) {
         row(t("case.category"), ctx.ref.category(c.category)),
         row(t("case.reported"), c.created_at ? formatTime(c.created_at) : ""),
         contact.length > 0 ? row(t("case.contact"), contact[0],
-          c.contact.phone ? [" ", el("a", { href: `tel:${c.contact.phone}`, text: c.contact.phone })] : null) : null),
+          c.contact.phone ? [" ", el("a", { href: `tel:${c.contact.phone}`, text: c.contact.phone })] : null) : null,
+        c.reporter ? row(t("case.reporter"), c.reporter) : null),
       el("h2", { text: t("case.description") }),
       el("p", { class: "description", dataset: { role: "description" }, text: c.description ?? "" }),
       c.resolution ? [el("h2", { text: t("case.resolution") }), el("p", { text: c.resolution })] : null,

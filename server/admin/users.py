@@ -1,16 +1,18 @@
-"""Staff accounts: add, change role or team, disable, enable, reset password (``/api/admin/users``)."""
+"""Staff accounts: add, change role or team, disable, enable, reset password (``/api/admin/users``, and the
+``mashangban user`` commands, which go through the same checks)."""
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
 from server.body import bool_field, choice_field, only_fields, string_field, text_field
 from server.errors import ApiError
+from server.password_policy import MAX_LENGTH, password_problem
 from server.passwords import hash_password
 from server.storage import Database, reference, users
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
-MIN_PASSWORD = 8
 
 
 def user_dict(row: Any) -> dict[str, Any]:
@@ -19,11 +21,14 @@ def user_dict(row: Any) -> dict[str, Any]:
             "created_at": row["created_at"]}
 
 
-def _password(data: dict[str, Any]) -> str:
-    password = string_field(data, "password", max_len=256) or ""
-    if len(password) < MIN_PASSWORD:
-        raise ApiError(400, "weak_password", f"密码至少 {MIN_PASSWORD} 个字符", field="password")
-    return password
+async def _password_hash(data: dict[str, Any], username: str, display_name: str) -> str:
+    """The hash of the request's password, which must pass the policy (``server.password_policy``)."""
+    password = string_field(data, "password", max_len=MAX_LENGTH) or ""
+    problem = password_problem(password, username, display_name)
+    if problem:
+        raise ApiError(400, "weak_password", problem, field="password")
+    # scrypt takes tens of milliseconds: off the event loop.
+    return await asyncio.to_thread(hash_password, password)
 
 
 def _role_and_team(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
@@ -50,7 +55,7 @@ async def add(db: Database, data: dict[str, Any]) -> dict[str, Any]:
     if not USERNAME_RE.match(username):
         raise ApiError(400, "invalid_args", "用户名只能用小写字母、数字、点、下划线和连字符，2–32 个字符", field="username")
     row = _role_and_team(data, creating=True)
-    password_hash = hash_password(_password(data))
+    password_hash = await _password_hash(data, username, row["display_name"])
     async with db.write() as conn:
         if username in await users.existing_usernames(conn):
             raise ApiError(409, "exists", f"用户“{username}”已存在", field="username")
@@ -80,7 +85,8 @@ async def edit(db: Database, username: str, data: dict[str, Any], acting_usernam
 async def reset_password(db: Database, username: str, data: dict[str, Any]) -> dict[str, Any]:
     """Set a new password, clear a lock-out, and sign the user out everywhere (they use the new one)."""
     only_fields(data, ("password",))
-    password_hash = hash_password(_password(data))
+    found = await users.get_user(db, username)
+    password_hash = await _password_hash(data, username, found["display_name"] if found else "")
     async with db.write() as conn:
         if not await users.set_password(conn, username, password_hash):
             raise ApiError(404, "not_found", f"用户“{username}”不存在")

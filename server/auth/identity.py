@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 from starlette.requests import Request
 
@@ -19,30 +20,47 @@ class StaffUser:
     role: str
     team: str | None
     device_id: int | None = None
+    session: str | None = None  # the SHA-256 of the session token, when signed in by cookie
 
 
 async def staff_from_request(request: Request) -> StaffUser | None:
     """The signed-in staff user, or None. Resolved once per request and cached on ``request.state``."""
     if hasattr(request.state, "staff"):
         return request.state.staff  # type: ignore[no-any-return]
-    row = None
+    row, session = None, None
     db = request.app.state.db
     auth = request.headers.get("authorization", "")
+    config = request.app.state.config
     if auth.lower().startswith("bearer "):
-        row = await users.user_for_device(db, tokens.digest(auth[7:].strip()))
+        row = await users.user_for_device(db, tokens.digest(auth[7:].strip()), config.device_token_days)
+        if row is not None and _stale(row["device_seen"]):
+            async with db.write() as conn:
+                await users.touch_device(conn, row["device_id"])
     else:
         cookie = request.cookies.get(tokens.SESSION_COOKIE)
         if cookie:
-            config = request.app.state.config
             token = tokens.unsign(request.app.state.secret_key, cookie, config.session_hours * 3600)
             if token is not None:
-                row = await users.user_for_session(db, tokens.digest(token))
+                session = tokens.digest(token)
+                row = await users.user_for_session(db, session)
     staff = None
     if row is not None:
         staff = StaffUser(id=row["id"], username=row["username"], display_name=row["display_name"],
-                          role=row["role"], team=row["team"], device_id=row["device_id"])
+                          role=row["role"], team=row["team"], device_id=row["device_id"],
+                          session=session if row["device_id"] is None else None)
     request.state.staff = staff
     return staff
+
+
+# Each use of a device token renews it; writing that down once an hour is enough for a lifetime counted in days,
+# and spares the writer a transaction per request.
+_RENEW_EVERY = timedelta(hours=1)
+
+
+def _stale(last_seen: str | None) -> bool:
+    if last_seen is None:
+        return True
+    return datetime.now(timezone.utc) - datetime.fromisoformat(last_seen) >= _RENEW_EVERY
 
 
 async def require_staff(request: Request, *roles: str) -> StaffUser:

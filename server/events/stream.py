@@ -8,10 +8,12 @@ measures it beside sse-starlette.
 from __future__ import annotations
 
 import asyncio
+import json
 
 from starlette.types import Receive, Scope, Send
 
 from server.events.frames import View, encode, position
+from server.events.gate import Guard
 from server.events.hub import Broker, Filter, Subscription
 from server.storage import Database, replay
 
@@ -23,16 +25,18 @@ _HEADERS = [
 
 
 class EventStream:
-    """The response to an event-stream request; ``after`` is the client's Last-Event-ID, None when it has none."""
+    """The response to an event-stream request; ``after`` is the client's Last-Event-ID, None when it has none.
+    A ``guard`` (``server.events.gate``) holds the stream's place for its address and may end it early."""
 
     def __init__(self, hub: Broker, db: Database, filter: Filter, view: View, after: int | None,
-                 replay_page: int) -> None:
+                 replay_page: int, guard: Guard | None = None) -> None:
         self.hub = hub
         self.db = db
         self.filter = filter
         self.view = view
         self.after = after
         self.replay_page = replay_page
+        self.guard = guard
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] == "HEAD":
@@ -42,6 +46,10 @@ class EventStream:
         # Subscribe before reading the log: an event committed after the read is then already queued, so
         # none falls between the replay and the live part; the live part skips what the replay has sent.
         sub = self.hub.subscribe(self.filter, self.view)
+        if self.guard is not None and not self.guard.enter(sub):
+            sub.close()
+            await _too_many(send)
+            return
         watcher = asyncio.create_task(_close_on_disconnect(receive, sub))
         try:
             # The newest seq is read before the answer starts: a client holding the 200 gets every event
@@ -50,6 +58,8 @@ class EventStream:
             await send({"type": "http.response.start", "status": 200, "headers": _HEADERS})
             sent = await self._replay(send, sub, newest)
             while frames := await sub.next():
+                if self.guard is not None and not await self.guard.still_valid():
+                    break
                 chunk = b"".join(f.data for f in frames if f.seq is None or f.seq > sent)
                 if chunk:
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
@@ -57,6 +67,8 @@ class EventStream:
         finally:
             sub.close()
             watcher.cancel()
+            if self.guard is not None:
+                self.guard.leave(sub)
 
     async def _replay(self, send: Send, sub: Subscription, newest: int) -> int:
         """Send the events after ``self.after``, page by page; returns the last ``seq`` the client now has."""
@@ -76,6 +88,15 @@ class EventStream:
             if len(rows) < self.replay_page:
                 break
         return sent
+
+
+async def _too_many(send: Send) -> None:
+    body = json.dumps({"error": "too_many_streams", "message": "此网络打开的实时连接过多，请关闭一些页面后再试"},
+                      ensure_ascii=False).encode()
+    await send({"type": "http.response.start", "status": 429, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+        (b"retry-after", b"30")]})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _close_on_disconnect(receive: Receive, sub: Subscription) -> None:

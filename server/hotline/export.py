@@ -2,15 +2,15 @@
 
 One row per forwarding (转办) of an order, in time order, the order's other cells repeated; an order never forwarded
 has one row with the three 转办 cells empty. That is the shape the import reads back: exporting and importing into
-a fresh database gives the same export. UTF-8 with a byte-order mark (for Excel); a cell that a spreadsheet would
-run as a formula is prefixed with an apostrophe, which the import removes again.
+a fresh database gives the same export. Written by ``server.spreadsheet`` like every CSV of ours: UTF-8 with a
+byte-order mark (for Excel), and a cell that a spreadsheet would run as a formula prefixed with an apostrophe,
+which the import removes again (``spreadsheet.read_cell``).
 """
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
+from server import spreadsheet
 from server.hotline import fields as F
 from server.storage import Database, hotline
 from sync.names import RATINGS
@@ -36,10 +36,9 @@ async def export_csv(db: Database, start: str | None, before: str | None) -> byt
     by_case: dict[str, list[Any]] = {}
     for t in transfers:
         by_case.setdefault(t["case_id"], []).append(t)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=F.EXPORT_FIELDS, lineterminator="\r\n")
-    writer.writeheader()
+    rows: list[list[str]] = [list(F.EXPORT_FIELDS)]
     for order in orders:
         for transfer in by_case.get(order["id"]) or [None]:
-            writer.writerow({k: F.escape_cell(v) for k, v in _cells(order, transfer).items()})
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+            cells = _cells(order, transfer)
+            rows.append([cells[k] for k in F.EXPORT_FIELDS])
+    return spreadsheet.to_csv(rows).encode("utf-8")

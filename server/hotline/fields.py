@@ -36,8 +36,6 @@ RATING_OF = {**{zh: code for code, zh in RATINGS.items()}, **{code: code for cod
 
 _WHEN = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
                    r"\s*(Z|[+-]\d{2}:?\d{2})?")
-# A spreadsheet runs a cell that starts with one of these as a formula: exports prefix such a cell with "'".
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 class Bad(ValueError):
@@ -90,13 +88,3 @@ def local(stored: str | None) -> str:
     if not stored:
         return ""
     return parse_time(stored).astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def escape_cell(value: str) -> str:
-    """A cell safe to open in a spreadsheet: one that would run as a formula gets a leading apostrophe."""
-    return "'" + value if value.startswith(_FORMULA) else value
-
-
-def unescape_cell(value: str) -> str:
-    """The value :func:`escape_cell` wrote (so an export imports back unchanged)."""
-    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA) else value

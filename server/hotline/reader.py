@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from server import spreadsheet
 from server.hotline import fields as F
 from server.sites import ImportRejected, RowError
 from sync.args import MAX_NAME, MAX_REASON, MAX_TEXT, MAX_UNIT, PHONE, MAX_DESCRIPTION
@@ -95,7 +96,7 @@ def _records(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         if None in row:
             yield start, {None: True}
         else:
-            yield start, {k: F.unescape_cell(v or "") for k, v in row.items()}
+            yield start, {k: spreadsheet.read_cell(v or "") for k, v in row.items()}
         start = reader.line_num + 1
 
 

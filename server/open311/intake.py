@@ -227,14 +227,13 @@ async def create(request: Request, key: Any, params: dict[str, str], args: dict[
 
     # The key's reports count as a resident's do (per key, not per address: one app serves many people); a retry
     # found in the transaction costs nothing, and a report over the limit is not written.
-    limits = ratelimit.wants(request, "case", client_id=key["client_id"], per_client=config.rate_cases_per_client,
-                             per_address=None)
+    limits = [ratelimit.Demand("case", "提交诉求过于频繁", config.rate_cases_per_client, per_address=None)]
 
     async def work(conn: Any) -> tuple[Created, PushOutcome | None]:
         earlier = await store.retried_in(conn, key["id"], digest, since)
         if earlier is not None:
             return Created(earlier, token), None
-        await ratelimit.take_or_refuse(request, conn, limits, "提交诉求过于频繁", now_ms)
+        await ratelimit.demand(request, conn, key["client_id"], limits, now_ms)
         outcome = await apply_next(conn, actor_of(key), [mutation], now_ms, options)
         result = outcome.results[0]
         if result["status"] != R.applied:

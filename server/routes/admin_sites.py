@@ -1,4 +1,7 @@
-"""Admin API for sites: list (retired too), add, edit, retire, reissue a code, import a CSV."""
+"""Admin API for sites: list (retired too), add, edit, retire, reissue a code, import a CSV.
+
+Only the Chinese reasons of ``sites.SiteRefused`` and ``sites.SiteNotFound`` reach an answer; any other error is
+the server's own, answered without its text."""
 from __future__ import annotations
 
 from typing import Any
@@ -50,7 +53,7 @@ async def create(request: Request) -> JSONResponse:
     site = _site_fields(await json_object(request), sites.CSV_COLUMNS, required=True)
     try:
         await sites.add_site(request.app.state.db, site)
-    except ValueError as exc:
+    except sites.SiteRefused as exc:
         raise ApiError(400, "invalid_site", str(exc)) from None
     response = await _site_or_404(request, site["code"])
     response.status_code = 201
@@ -63,9 +66,9 @@ async def edit(request: Request) -> JSONResponse:
     changes = _site_fields(await json_object(request), reference.SITE_EDITABLE, required=False)
     try:
         await sites.edit_site(request.app.state.db, code, changes)
-    except LookupError as exc:
+    except sites.SiteNotFound as exc:
         raise ApiError(404, "not_found", str(exc)) from None
-    except ValueError as exc:
+    except sites.SiteRefused as exc:
         raise ApiError(400, "invalid_site", str(exc)) from None
     return await _site_or_404(request, code)
 
@@ -77,7 +80,7 @@ async def retire(request: Request) -> JSONResponse:
     code = request.path_params["code"]
     try:
         await sites.retire_site(request.app.state.db, code, string_field(data, "replaced_by", required=False) or None)
-    except ValueError as exc:
+    except sites.SiteRefused as exc:
         raise ApiError(400, "invalid_site", str(exc)) from None
     return await _site_or_404(request, code)
 
@@ -89,9 +92,9 @@ async def reissue(request: Request) -> JSONResponse:
     try:
         new_code = await sites.reissue_code(request.app.state.db, request.path_params["code"],
                                             string_field(data, "new_code", required=False, max_len=32) or None)
-    except LookupError as exc:
+    except sites.SiteNotFound as exc:
         raise ApiError(404, "not_found", str(exc)) from None
-    except ValueError as exc:
+    except sites.SiteRefused as exc:
         raise ApiError(400, "invalid_site", str(exc)) from None
     response = await _site_or_404(request, new_code)
     response.status_code = 201

@@ -9,6 +9,8 @@ from server.auth import login as auth_login
 from server.auth import require_staff, tokens
 from server.body import json_object, string_field
 from server.errors import ApiError
+from server.events.gate import stream_gate
+from server.ratelimit import client_address
 
 
 def _user_json(username: str, display_name: str, role: str, team: str | None) -> dict[str, object]:
@@ -24,7 +26,8 @@ async def login(request: Request) -> JSONResponse:
         raise ApiError(400, "invalid_args", "字段 device 应为 true/false 或设备名称", field="device")
     device_name = (device if isinstance(device, str) else "field phone") if device else None
     config = request.app.state.config
-    result = await auth_login.login(request.app.state.db, config, username.strip(), password, device_name)
+    result = await auth_login.login(request.app.state.db, request.app.state, config, client_address(request),
+                                    username.strip(), password, device_name)
     body: dict[str, object] = {"user": _user_json(result.username, result.display_name, result.role, result.team)}
     if result.device_token is not None:
         body["device_token"] = result.device_token
@@ -42,6 +45,9 @@ async def logout(request: Request) -> JSONResponse:
     cookie = request.cookies.get(tokens.SESSION_COOKIE)
     session_token = tokens.unsign(request.app.state.secret_key, cookie, 10**9) if cookie else None
     await auth_login.logout(request.app.state.db, session_token, staff.device_id)
+    # Live streams opened with this sign-in end now, not at their next check.
+    stream_gate(request.app.state).revoke(session=tokens.digest(session_token) if session_token else None,
+                                          device_id=staff.device_id)
     response = JSONResponse({"ok": True})
     response.delete_cookie(tokens.SESSION_COOKIE, path="/")
     return response

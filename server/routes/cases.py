@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from server import cases
 from server.auth import require_staff
+from server.pseudonyms import pseudonyms
 
 
 async def index(request: Request) -> JSONResponse:
@@ -20,7 +21,8 @@ async def index(request: Request) -> JSONResponse:
 
 async def detail(request: Request) -> JSONResponse:
     staff = await require_staff(request, "dispatcher", "admin", "field")
-    body = await cases.case_detail(request.app.state.db, request.app.state.config, staff, request.path_params["id"])
+    body = await cases.case_detail(request.app.state.db, request.app.state.config, staff, request.path_params["id"],
+                                   pseudonyms(request))
     return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
 

@@ -8,7 +8,10 @@ from server.auth import require_staff
 from server.errors import ApiError
 from server.events.access import staff_filter
 from server.events.frames import STAFF
+from server.events.gate import SignIn, stream_gate
 from server.events.stream import EventStream
+from server.ratelimit import client_address
+from server.storage import users
 
 
 def last_event_id(request: Request) -> int | None:
@@ -33,7 +36,14 @@ async def staff_events(request: Request) -> EventStream:
     staff = await require_staff(request)
     filter = staff_filter(staff, _query(request, "site"), _query(request, "community"), _query(request, "team"))
     state = request.app.state
-    return EventStream(state.hub, state.db, filter, STAFF, last_event_id(request), state.config.sse_replay_page)
+    # The stream ends with the sign-in it was opened with (signed out, device revoked, user disabled).
+    guard = stream_gate(state).guard(
+        "staff", client_address(request), state.config.sse_staff_streams_per_address,
+        SignIn(staff.id, staff.session, staff.device_id),
+        check=lambda: users.sign_in_valid(state.db, staff.session, staff.device_id, state.config.device_token_days),
+        every_s=state.config.sse_sign_in_check_s)
+    return EventStream(state.hub, state.db, filter, STAFF, last_event_id(request), state.config.sse_replay_page,
+                       guard)
 
 
 routes = [Route("/api/events", staff_events)]

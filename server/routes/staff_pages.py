@@ -2,7 +2,8 @@
 ``pwa/console/``, served with the other apps' files at ``/pwa/`` (``server/routes/pwa.py``)."""
 from __future__ import annotations
 
-from urllib.parse import quote
+import unicodedata
+from urllib.parse import quote, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -15,11 +16,20 @@ HOME_BY_ROLE = {"admin": "/console/", "dispatcher": "/console/", "field": "/fiel
 CONSOLE_ROLES = ("admin", "dispatcher")
 
 
+def _unsafe(char: str) -> bool:
+    # Browsers drop tabs and line breaks from URLs and read "\" as "/": "/\t/evil.example" becomes
+    # "//evil.example", another site. Whitespace, control and format characters have no place in our paths.
+    return char == "\\" or char.isspace() or unicodedata.category(char).startswith("C")
+
+
 def safe_next(value: str | None) -> str:
-    """A redirect target only when it is a path on this site (``//host`` or a full URL would leave it)."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return ""
+    """``value`` when it is an absolute path on this site, else "" (``pwa/console/next.js`` is the same rule)."""
+    if not value or len(value) > 2000 or not value.startswith("/") or value.startswith(("//", "/\\")):
+        return ""
+    if any(_unsafe(c) for c in value):
+        return ""
+    parts = urlsplit(value)
+    return value if not parts.scheme and not parts.netloc else ""
 
 
 async def login_page(request: Request) -> Response:

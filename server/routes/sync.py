@@ -19,6 +19,7 @@ from server.auth.identity import actor_for
 from server.body import json_object
 from server.errors import ApiError
 from server.events.publish import publish
+from server.pseudonyms import pseudonyms
 from server.storage import Tx
 from sync.actor import RESIDENT
 from sync.apply import ClientMismatch, GapError, Options, PushError, PushOutcome, apply_push, check_owner
@@ -62,7 +63,7 @@ async def push(request: Request) -> JSONResponse:
 
     async def work(tx: Tx) -> PushOutcome:
         if actor.kind == RESIDENT:  # counted in the push's own transaction: a refused push takes no tokens
-            await ratelimit.limit_case_creates(request, tx, client_id, mutations, now_ms)
+            await ratelimit.limit_resident_push(request, tx, client_id, mutations, now_ms)
         return await apply_push(tx, actor, client_id, mutations, now_ms, options)
 
     try:
@@ -109,7 +110,7 @@ async def pull_changes(request: Request) -> JSONResponse:
             check_owner(actor, registered)
         except ClientMismatch as err:
             raise ApiError(403, err.code, err.message) from None
-    return JSONResponse(await pull(db.sync, actor, cursor, limit), headers=_NO_STORE)
+    return JSONResponse(await pull(db.sync, actor, cursor, limit, pseudonyms(request)), headers=_NO_STORE)
 
 
 routes = [

@@ -16,7 +16,10 @@ from starlette.routing import Route
 from server.errors import ApiError
 from server.events import Filter
 from server.events.frames import RESIDENT
+from server.events.gate import stream_gate
 from server.events.stream import EventStream
+from server.ratelimit import client_address
+from server.pseudonyms import pseudonyms
 from server.routes.events import last_event_id
 from server.storage import case_track, tracking
 from sync import actor
@@ -44,9 +47,10 @@ async def track(request: Request) -> JSONResponse:
         raise ApiError(404, "case_not_found", "找不到该诉求，请核对查询链接")
     case_id = found["id"]
     cases, notes, photos = await db.sync.cases_with_sets([case_id], {})
-    view = case_view(_TRACKER, cases[0], notes, photos)
+    names = pseudonyms(request)
+    view = case_view(_TRACKER, cases[0], notes, photos, names)
     view["site_name"] = await case_track.site_name(db, view["site"])
-    timeline = [_entry(e) for e in map(lambda e: event_view(_TRACKER, e), await case_track.events_of(db, case_id))
+    timeline = [_entry(e) for e in (event_view(_TRACKER, e, names) for e in await case_track.events_of(db, case_id))
                 if e is not None]
     return JSONResponse({"case": view, "timeline": timeline}, headers={"Cache-Control": "no-cache"})
 
@@ -57,8 +61,9 @@ async def case_events(request: Request) -> EventStream:
     if case is None:
         raise ApiError(404, "case_not_found", "找不到该诉求，请核对查询链接")
     state = request.app.state
+    guard = stream_gate(state).guard("track", client_address(request), state.config.sse_track_streams_per_address)
     return EventStream(state.hub, state.db, Filter(case_id=case["id"]), RESIDENT, last_event_id(request),
-                       state.config.sse_replay_page)
+                       state.config.sse_replay_page, guard)
 
 
 routes = [Route("/api/track/{track_token}", track), Route("/api/track/{track_token}/events", case_events)]

@@ -94,8 +94,14 @@ async def list_cases(db: Database, f: CaseFilter, sort: str, limit: int, offset:
 async def get_case(db: Database, case_id: str) -> Row | None:
     return await db.fetchone(
         f"SELECT {_LIST_COLUMNS}, c.contact_name, c.contact_phone, c.photos, c.location, c.resolution,"
-        f" c.reject_reason, c.rating_comment, c.track_token, c.resolution_due AS resolution_due_original"
+        f" c.reject_reason, c.rating_comment, c.created_by_client, c.resolution_due AS resolution_due_original"
         f"{_FROM} WHERE c.id = ?", (case_id,))
+
+
+async def count_by_reporter(db: Database, client_id: str) -> int:
+    """How many cases the client ``client_id`` reported."""
+    row = await db.fetchone("SELECT COUNT(*) AS n FROM cases WHERE created_by_client = ?", (client_id,))
+    return int(row["n"]) if row else 0
 
 
 async def case_photos(db: Database, case_id: str) -> list[Row]:

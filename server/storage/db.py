@@ -11,6 +11,7 @@ see only committed data.
 """
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from importlib import resources
@@ -195,11 +196,12 @@ def is_postgres_url(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://"))
 
 
-def database(url: str, *, synchronous: str = "FULL", pool_size: int = 10) -> Database:
+def database(url: str | os.PathLike[str], *, synchronous: str = "FULL", pool_size: int = 10) -> Database:
     """The database at ``url``: a ``postgresql://`` URL, or else the path of a SQLite file (made if missing).
 
     ``synchronous`` is SQLite's mode for the writer; ``pool_size`` is how many reader connections a process
     keeps open to PostgreSQL."""
+    url = os.fspath(url)
     if is_postgres_url(url):
         from server.storage.postgres import PostgresDatabase
 

@@ -90,6 +90,13 @@ class Outbox:
         return outcome
 
 
+async def case_row(db: Database, case_id: str) -> dict[str, Any]:
+    """The ``cases`` row of ``case_id`` as a dict (the case must exist)."""
+    row = await db.fetchone("SELECT * FROM cases WHERE id = ?", (case_id,))
+    assert row is not None
+    return dict(row)
+
+
 async def uploaded(db: Database, actor: Actor, *photo_ids: str) -> None:
     """Photos as ``actor`` uploaded them (a staff member as their user), so that its mutations may name them."""
     async with db.write() as conn:

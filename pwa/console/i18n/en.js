@@ -71,6 +71,8 @@ export const messages = Object.freeze({
   "case.back": "← Back to cases",
   "case.description": "Report",
   "case.contact": "Contact",
+  "case.reporter": "Reported by",
+  "case.reporter_cases": "{n} reports in all",
   "case.hotline": "12345 work order",
   "case.marks": "Marks",
   "case.confidential": "caller confidential",

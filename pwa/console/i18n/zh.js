@@ -71,6 +71,8 @@ export const messages = Object.freeze({
   "case.back": "← 返回列表",
   "case.description": "诉求内容",
   "case.contact": "联系人",
+  "case.reporter": "报告人",
+  "case.reporter_cases": "共报告 {n} 件",
   "case.hotline": "12345 工单",
   "case.marks": "标记",
   "case.confidential": "来电人保密",

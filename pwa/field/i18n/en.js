@@ -52,6 +52,7 @@ export default Object.freeze({
   "case.reported": "Reported",
   "case.deadline": "Resolve by",
   "case.contact": "Contact",
+  "case.reporter": "Reported by",
   "case.description": "Report",
   "case.photos": "Photos",
   "case.notes": "Notes",

@@ -52,6 +52,7 @@ export default Object.freeze({
   "case.reported": "提交时间",
   "case.deadline": "办结时限",
   "case.contact": "联系人",
+  "case.reporter": "报告人",
   "case.description": "诉求内容",
   "case.photos": "照片",
   "case.notes": "备注",

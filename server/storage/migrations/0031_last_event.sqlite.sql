@@ -1,0 +1,12 @@
+-- The time of the latest event recorded on each case (sync.fold.event_time: the report's time, an action's `at`,
+-- else the HLC's milliseconds): a later action's time is never recorded below it, so resolved_at and accepted_at
+-- cannot be backdated by a device's clock. The fold keeps it from here on; this fills it from the log.
+
+ALTER TABLE cases ADD COLUMN last_event_at TEXT NOT NULL DEFAULT '';
+
+UPDATE cases SET last_event_at = (
+    SELECT MAX(CASE
+        WHEN e.type = 'case.create' THEN json_extract(e.payload, '$.created_at')
+        WHEN json_extract(e.payload, '$.at') IS NOT NULL THEN json_extract(e.payload, '$.at')
+        ELSE strftime('%Y-%m-%dT%H:%M:%fZ', CAST(substr(e.hlc, 1, 13) AS INTEGER) / 1000.0, 'unixepoch') END)
+    FROM events e WHERE e.case_id = cases.id AND e.type != 'case.conflict');
