@@ -10,6 +10,7 @@ import asyncio
 import gc
 import multiprocessing
 import os
+import secrets
 import signal
 import socket
 import time
@@ -70,6 +71,9 @@ def run_workers(config: settings.Config, workers: int, host: str, port: int, **o
     of them. A worker that dies is replaced; SIGINT or SIGTERM stops them all (each ends its streams first)."""
     multiprocessing.allow_connection_pickling()
     spawn = multiprocessing.get_context("spawn")
+    if not config.secret_key:
+        # One key for all of them, or a session signed by one worker would be refused by the next.
+        config = config.replace(secret_key=secrets.token_urlsafe(32))
     sock = uvicorn.Config(None, host=host, port=port).bind_socket()  # type: ignore[arg-type]
     stopping = False
 

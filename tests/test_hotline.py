@@ -351,8 +351,8 @@ def test_results_are_recorded_at_the_hotlines_times_yet_never_before_the_cases_l
         server.live.call_soon(import_file(db, later, "BL-TX-001")).result(10)
         [(b,)] = server.sql("SELECT case_id FROM hotline_orders WHERE order_no = ?", B[F.ORDER_NO])
         resolved = dict(server.sql("SELECT id, resolved_at FROM cases WHERE id IN (?, ?)", a, b))
-        [(dispatched_at,)] = server.sql("SELECT json_extract(payload, '$.at') FROM events"
-                                        " WHERE case_id = ? AND type = 'case.dispatch'", a)
+        at = db.dialect.json_text("payload", "at")
+        [(dispatched_at,)] = server.sql(f"SELECT {at} FROM events WHERE case_id = ? AND type = 'case.dispatch'", a)
     # Nothing on B is later than the hotline's 办结时间, though the import stamped B's creation today.
     assert resolved[b] == "2026-11-22T02:00:00.000Z"
     # A was dispatched here after that time: its resolution is not recorded before the dispatch.
@@ -365,8 +365,8 @@ def test_staff_know_the_hotline_by_name_and_receive_no_client_id(tmp_path: Path)
         db = server.live.app.state.db
         server.live.call_soon(import_file(db, csv_bytes([A, B, B2], "utf-8"), "BL-TX-001")).result(10)
         case_ids = [c for (c,) in server.sql("SELECT case_id FROM hotline_orders")]
-        hotline = {c for (c,) in server.sql("SELECT DISTINCT client_id FROM events"
-                                            " WHERE json_extract(actor, '$.kind') = 'integration'")}
+        kind = db.dialect.json_text("actor", "kind")
+        hotline = {c for (c,) in server.sql(f"SELECT DISTINCT client_id FROM events WHERE {kind} = 'integration'")}
         with server.staff() as dispatcher, server.staff("field1") as field:
             console = secrets.token_hex(16)
             for mid, case_id in enumerate(case_ids):

@@ -68,16 +68,16 @@ async def test_a_push_through_one_worker_reaches_streams_held_by_the_other(
 async def test_one_clients_batch_sent_to_two_workers_at_once_applies_once(
         workers: tuple[RunningServer, RunningServer]) -> None:
     a, b = workers
-    async with httpx.AsyncClient(timeout=30) as http:
+    # A dispatcher's console (staff write without rate limits), signed in on both workers.
+    async with staff(a) as desk_a, staff(b) as desk_b:
         for round_ in range(8):
             client_id = uuid.uuid4().hex
             batch = [report(mid) for mid in range(1, 21)]
             longer = batch + [report(mid) for mid in range(21, 26)]
             # The same first 20 to both, one of them with 5 more: whoever commits first, each mid applies once.
             sent = (batch, longer) if round_ % 2 else (longer, batch)
-            answers = await asyncio.gather(*(http.post(f"{w.url}/api/sync/push",
-                                                       json={"client_id": client_id, "mutations": m})
-                                             for w, m in zip((a, b), sent)))
+            answers = await asyncio.gather(*(desk.post("/api/sync/push", json={"client_id": client_id, "mutations": m})
+                                             for desk, m in zip((desk_a, desk_b), sent)))
             assert [r.status_code for r in answers] == [200, 200], [r.text for r in answers]
             statuses: dict[int, list[str]] = {}
             for r in answers:
@@ -167,8 +167,15 @@ def test_serve_runs_several_workers_on_postgres_and_replaces_one_that_dies(tmp_p
     try:
         pids = wait_for_workers(log, 2)
         wait_healthy(url)
-        seen = {httpx.get(f"{url}/healthz", headers={"Connection": "close"}).json()["pid"] for _ in range(40)}
-        assert seen <= set(pids)
+        signed_in = httpx.post(f"{url}/api/auth/login", json={"username": "admin", "password": "demo1234"},
+                               headers={"Origin": url})
+        assert signed_in.status_code == 200
+        seen = set()
+        for _ in range(60):  # each a new connection, so the kernel may hand it to either worker
+            with httpx.Client(base_url=url, cookies=signed_in.cookies) as http:
+                seen.add(http.get("/healthz").json()["pid"])
+                assert http.get("/api/auth/me").status_code == 200  # the same worker: one key signs for all
+        assert seen == set(pids)  # both served
         os_kill(pids[0])
         replaced = wait_for_workers(log, 3)
         assert replaced[2] not in pids[:2]
