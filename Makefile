@@ -35,9 +35,10 @@ system-deps:
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
-# The suite on PostgreSQL, in a cluster made for the run and removed after it (pg_virtualenv sets PG* for it; the
-# tests make and drop a database of their own per test). The cross-process tests run only on this pass.
-PG_PASS = pg_virtualenv -o fsync=off -o max_connections=300 sh -c \
+# The suite on PostgreSQL, in a cluster made for the run and removed after it (pg_virtualenv sets PG* for it; -t keeps
+# its files in a temporary folder, so two runs on one machine do not meet; the tests make and drop a database per
+# test). The cross-process tests run only on this pass.
+PG_PASS = pg_virtualenv -t -o fsync=off -o max_connections=300 sh -c \
 	'MASHANGBAN_TEST_POSTGRES="postgresql://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/postgres" \
 	 $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)'
 

@@ -38,12 +38,13 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.push import Client, _cpu_seconds, _free_port  # noqa: E402
+from bench.push import _UNLIMITED, Client, _cpu_seconds, _free_port  # noqa: E402
 from bench.sse import _raise_fd_limit  # noqa: E402
 
 PASSWORD = "bench-password"
-_ENV = {"MASHANGBAN_RATE_CASES_PER_CLIENT": "1000000000", "MASHANGBAN_RATE_CASES_PER_ADDRESS": "1000000000",
-        "MASHANGBAN_DEMO_PASSWORD": PASSWORD, "PYTHONPATH": str(ROOT),
+_ENV = {**_UNLIMITED, "MASHANGBAN_DEMO_PASSWORD": PASSWORD,
+        # every subscriber comes from 127.0.0.1: lift the per-address cap on staff streams
+        "MASHANGBAN_SSE_STAFF_STREAMS_PER_ADDRESS": "1000000000", "PYTHONPATH": str(ROOT),
         "MASHANGBAN_SECRET_KEY": uuid.uuid4().hex}  # the same on every worker, as in production
 
 
@@ -67,18 +68,29 @@ def start_worker(db: str, folder: Path, demo: bool) -> tuple[str, subprocess.Pop
     raise RuntimeError(f"worker on {url} did not start")
 
 
-def postgres_pids(admin: str) -> list[int]:
-    """The PostgreSQL server's processes: the postmaster (first line of postmaster.pid) and its children."""
+ROLES = ("writer", "reader", "listener", "other")
+
+
+def postgres_pids(admin: str) -> dict[str, list[int]]:
+    """The PostgreSQL server's processes by what they serve: each worker's writer, readers and listener (by their
+    application_name), and the rest (the postmaster, WAL writer, checkpointer, autovacuum…)."""
     import psutil
     import psycopg
 
     with psycopg.connect(admin) as conn:
         data = conn.execute("SELECT setting FROM pg_settings WHERE name = 'data_directory'").fetchone()[0]  # type: ignore[index]
+        names = dict(conn.execute("SELECT pid, application_name FROM pg_stat_activity").fetchall())
     master = psutil.Process(int((Path(data) / "postmaster.pid").read_text().split()[0]))
-    return [master.pid, *(c.pid for c in master.children(recursive=True))]
+    found: dict[str, list[int]] = {role: [] for role in ROLES}
+    for pid in [master.pid, *(c.pid for c in master.children(recursive=True))]:
+        role = str(names.get(pid, "")).removeprefix("mashangban ")
+        found[role if role in ROLES else "other"].append(pid)
+    return found
 
 
-def cpu_of(pids: list[int]) -> float:
+def cpu_of(pids: list[int] | dict[str, list[int]]) -> float:
+    if isinstance(pids, dict):
+        return sum(cpu_of(p) for p in pids.values())
     total = 0.0
     for pid in pids:
         try:
@@ -89,7 +101,7 @@ def cpu_of(pids: list[int]) -> float:
 
 
 async def push_load(urls: list[str], clients: int, batch: int, seconds: float, app_pids: list[int],
-                    db_pids: list[int]) -> dict[str, float]:
+                    db_pids: dict[str, list[int]]) -> dict[str, Any]:
     latencies: list[float] = []
     done = 0
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -112,14 +124,17 @@ async def push_load(urls: list[str], clients: int, batch: int, seconds: float, a
         await asyncio.gather(*(outbox(i) for i in range(clients)))
         latencies.clear()
         done = 0
-        app0, db0, t0 = cpu_of(app_pids), cpu_of(db_pids), time.perf_counter()
+        app0, t0 = cpu_of(app_pids), time.perf_counter()
+        db0 = {role: cpu_of(pids) for role, pids in db_pids.items()}
         stop = t0 + seconds
         await asyncio.gather(*(outbox(i) for i in range(clients)))
         wall = time.perf_counter() - t0
-        app, db = cpu_of(app_pids) - app0, cpu_of(db_pids) - db0
+        app = cpu_of(app_pids) - app0
+        db = {role: (cpu_of(pids) - db0[role]) / done * 1e6 for role, pids in db_pids.items()}
     latencies.sort()
     return {"rate": done / wall, "p50": statistics.median(latencies) * 1000,
-            "p99": latencies[int(len(latencies) * 0.99)] * 1000, "app_us": app / done * 1e6, "db_us": db / done * 1e6}
+            "p99": latencies[int(len(latencies) * 0.99)] * 1000, "app_us": app / done * 1e6,
+            "db_us": sum(db.values()), "db": db}
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -127,7 +142,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def delivery(urls: list[str], subscribers: int, events: int, interval: float, app_pids: list[int],
-             db_pids: list[int]) -> list[dict[str, Any]]:
+             db_pids: dict[str, list[int]]) -> list[dict[str, Any]]:
     """Subscribers split over ``urls`` (two subscriber processes per worker); notes pushed through each in turn."""
     cookies = {}
     for url in urls:
@@ -202,12 +217,15 @@ def run_setup(name: str, db: str, workers: int, args: argparse.Namespace, admin:
         running = [start_worker(db, Path(tmp), demo=True)]
         running += [start_worker(db, Path(tmp), demo=False) for _ in range(workers - 1)]
         urls, app_pids = [u for u, _ in running], [p.pid for _, p in running]
-        db_pids = postgres_pids(admin) if admin else []  # after the workers connected: their backends too
+        db_pids = postgres_pids(admin) if admin else {}  # after the workers connected: their backends too
         try:
             push = asyncio.run(push_load(urls, args.clients, args.batch, args.seconds, app_pids, db_pids))
             print(f"{name:<22} push  {push['rate']:>8.0f} mut/s  p50 {push['p50']:>7.1f} ms  p99 {push['p99']:>7.1f} ms"
                   f"  CPU/mutation: app {push['app_us']:>6.0f} us + database {push['db_us']:>6.0f} us"
                   f" = {push['app_us'] + push['db_us']:>6.0f} us", flush=True)
+            if push["db"]:
+                print(f"{'':<22}       database CPU/mutation by connection: " + ", ".join(
+                    f"{role} {us:.0f} us" for role, us in push["db"].items()), flush=True)
             for row in delivery(urls, args.subscribers, args.events, args.interval, app_pids, db_pids):
                 print(f"{name:<22} live  {row['subscribers']:>6} streams on {row['url']}: delivered"
                       f" {row['delivered']:>7.1%}  push answered p50 {row['ack_p50']:>6.1f} ms; arrival p50"
@@ -237,7 +255,7 @@ def main() -> int:
         if os.environ.get("PGHOST") or not shutil.which("pg_virtualenv"):
             raise SystemExit("需要 PostgreSQL：--postgres URL，或安装 postgresql（pg_virtualenv）")
         inner = "MASHANGBAN_BENCH_POSTGRES=postgresql://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/postgres exec \"$@\""
-        return subprocess.call(["pg_virtualenv", "-o", "max_connections=200", "sh", "-c", inner, "sh",
+        return subprocess.call(["pg_virtualenv", "-t", "-o", "max_connections=200", "sh", "-c", inner, "sh",
                                 sys.executable, __file__, *sys.argv[1:]])
     _raise_fd_limit(65536)  # the servers inherit it: each holds thousands of streams
     import psycopg

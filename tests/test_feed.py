@@ -7,10 +7,12 @@ import asyncio
 from pathlib import Path
 from typing import Any, AsyncIterator
 
+import pytest
+
 from server.events import Filter, Hub, Subscription
 from server.events.feed import LogFeed
 from server.events.frames import STAFF
-from server.storage import Database
+from server.storage import Database, replay
 from sync.names import M
 from tests.support.databases import new_database
 from tests.support.sync import Outbox, note_id, open_db, resident
@@ -96,6 +98,38 @@ async def test_a_commit_in_this_process_is_published_without_waiting_for_its_not
             outcome = await box.push(db)
             feed.committed(outcome.notices)
             assert await received(sub, 1) == [1]
+            await feed.close()
+    finally:
+        await db.close()
+
+
+async def test_a_worker_with_no_streams_reads_nothing_and_a_later_stream_misses_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = await open_db(new_database(tmp_path, "idle"))
+    played = Played(db)
+    reads: list[int] = []
+    real = replay.events_between
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append(1)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(replay, "events_between", counted)
+    try:
+        async with Hub(queue_max=100, ping_s=60) as hub:
+            feed = await LogFeed(played, hub, retry_s=0.01).start()  # type: ignore[arg-type]
+            await played.notices.put(True)
+            box = Outbox(resident())
+            case_id = box.create()
+            await box.push(db)
+            await played.notices.put("1")
+            await asyncio.sleep(0.1)
+            assert reads == [] and feed.health()["last_seq"] == 1  # nobody to tell: no read of the log
+            sub = hub.subscribe(Filter(), STAFF)
+            box.add(M.note, id=case_id, note_id=note_id(), text="补充")
+            await box.push(db)
+            await played.notices.put("2")
+            assert await received(sub, 1) == [2] and reads == [1]
             await feed.close()
     finally:
         await db.close()

@@ -158,7 +158,11 @@ class _BoolAsInteger(Dumper):
 
 ADAPTERS = AdaptersMap(psycopg.adapters)
 ADAPTERS.register_dumper(bool, _BoolAsInteger)
-_CONNECT = {"autocommit": True, "row_factory": _rows, "context": ADAPTERS}
+# Statements run often are prepared (psycopg does it after 5 runs), but each run is planned for its own values: a
+# generic plan made while a table was small (a new database) would stay in use as the table grows, until the next
+# ANALYZE, and a lookup of 20 cases by key went on scanning the whole table (bench/scale.py).
+_CONNECT = {"autocommit": True, "row_factory": _rows, "context": ADAPTERS,
+            "options": "-c plan_cache_mode=force_custom_plan"}
 
 
 def _params(params: Params | None) -> Params:
@@ -243,14 +247,17 @@ class PostgresDatabase(Database):
             return
         if self._writer is not None:
             self._writer.close()
-        self._writer = psycopg.Connection.connect(self.url, **_CONNECT)  # type: ignore[arg-type]
+        self._writer = psycopg.Connection.connect(self.url, application_name="mashangban writer",
+                                                  **_CONNECT)  # type: ignore[arg-type]
 
     async def open(self) -> PostgresDatabase:
         self._closed = False
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-writer")
         await self._on_writer(self._connect_writer)
         await self.migrate()
-        self._pool = AsyncConnectionPool(self.url, kwargs=dict(_CONNECT), min_size=1, max_size=self.pool_size,
+        # application_name: pg_stat_activity tells each process's writer, readers and listener apart.
+        self._pool = AsyncConnectionPool(self.url, kwargs={**_CONNECT, "application_name": "mashangban reader"},
+                                         min_size=1, max_size=self.pool_size,
                                          open=False, name="mashangban-readers")
         await self._pool.open(wait=True, timeout=30)
         return self
@@ -335,7 +342,8 @@ class PostgresDatabase(Database):
             conn: psycopg.AsyncConnection[Any] | None = None
             connected = False
             try:
-                conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+                conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True,
+                                                             application_name="mashangban listener")
                 self._listeners.add(conn)
                 await conn.execute(f"LISTEN {channel}")
                 connected, delay = True, 0.1
