@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from server import demo, settings  # noqa: E402
 from server.app import create_app  # noqa: E402
-from server.storage import Database  # noqa: E402
+from server.storage import Database, database  # noqa: E402
 from sync.actor import RESIDENT, STAFF, Actor  # noqa: E402
 from sync.apply import apply_push  # noqa: E402
 
@@ -72,12 +72,12 @@ async def timed(client: httpx.AsyncClient, path: str, runs: int = 20) -> float:
 async def main(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "bench.db"
-        async with Database(db_path) as db:
+        async with database(str(db_path)) as db:
             await demo.seed(db, "demo1234")
             started = time.perf_counter()
             ids = await fill(db, n)
             print(f"filled {n} cases in {time.perf_counter() - started:.1f} s")
-        app = create_app(settings.load({}, db=str(db_path), base_url="http://bench"))
+        app = create_app(settings.load({}, database_url=str(db_path), base_url="http://bench"))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://bench",

@@ -49,13 +49,13 @@ def floor_app(db_path: str) -> Any:
     from starlette.routing import Route
 
     from server import demo, settings
-    from server.storage import Database
+    from server.storage.sqlite import SqliteDatabase
 
     config = settings.load()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with Database(db_path, synchronous=config.sqlite_synchronous) as db:
+        async with SqliteDatabase(db_path, synchronous=config.sqlite_synchronous) as db:
             await demo.seed(db, "bench-password")
             app.state.db = db
             yield
@@ -67,10 +67,10 @@ def floor_app(db_path: str) -> Any:
         body = await request.json()
         client_id, mutations = body["client_id"], body["mutations"]
         now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
-        async with request.app.state.db.write() as conn:
-            rows = await conn.execute_fetchall("SELECT last_mid FROM clients WHERE client_id = ?", (client_id,))
+        async with request.app.state.db.write() as tx:
+            rows = await tx.fetchall("SELECT last_mid FROM clients WHERE client_id = ?", (client_id,))
             last = rows[0][0] if rows else 0
-            top = await conn.execute_fetchall("SELECT seq FROM sqlite_sequence WHERE name = 'events'")
+            top = await tx.fetchall("SELECT seq FROM sqlite_sequence WHERE name = 'events'")
             seq = top[0][0] if top else 0
             cases, events, ledger = [], [], []
             for i, m in enumerate(mutations, 1):
@@ -81,18 +81,18 @@ def floor_app(db_path: str) -> Any:
                 events.append((seq + i, a["id"], "case.create", json.dumps({"kind": "resident"}),
                                json.dumps(a, ensure_ascii=False), m["hlc"], client_id, m["mid"], now))
                 ledger.append((client_id, m["mid"], "case.create", "applied", seq + i, seq + i))
-            await conn.execute(
+            await tx.execute(
                 "INSERT INTO clients(client_id, kind, last_mid) VALUES (?, 'resident', ?)"
                 " ON CONFLICT(client_id) DO UPDATE SET last_mid = excluded.last_mid", (client_id, last + len(mutations)))
-            await conn.executemany(
+            await tx.executemany(
                 "INSERT INTO cases(id, number, track_token, site, community, category, description, photos, channel,"
                 " status, team, priority, response_due, resolution_due, created_by_client, created_at, updated_seq,"
                 " assignee_rev, priority_rev, category_rev, location_rev)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cases)
-            await conn.executemany(
+            await tx.executemany(
                 "INSERT INTO events(seq, case_id, type, actor, payload, hlc, client_id, mid, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", events)
-            await conn.executemany(
+            await tx.executemany(
                 "INSERT INTO mutations(client_id, mid, name, status, seq_from, seq_to) VALUES (?, ?, ?, ?, ?, ?)",
                 ledger)
         return JSONResponse({"last_mid": last + len(mutations),

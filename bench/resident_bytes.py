@@ -90,7 +90,7 @@ def report(title: str, entries: list[tuple[str, int, int, int]], verbose: bool) 
 
 def main() -> None:
     verbose = "-v" in sys.argv
-    counter = Counter(demo_app(Path(tempfile.mkdtemp(prefix="mashangban-bench-")) / "bench.db"))
+    counter = Counter(demo_app(str(Path(tempfile.mkdtemp(prefix="mashangban-bench-")) / "bench.db")))
     with serve(counter) as url, sync_playwright() as p:
         browser = p.chromium.launch(**launch_options())
         context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)

@@ -22,9 +22,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from server import demo  # noqa: E402
-from server.storage import Database, search  # noqa: E402
+from server.storage import Database, database, search  # noqa: E402
 from server.storage.case_reads import CaseFilter, list_cases  # noqa: E402
-from sync import store  # noqa: E402
+from server.storage.db import Dialect  # noqa: E402
 from sync.actor import RESIDENT, STAFF, Actor  # noqa: E402
 from sync.apply import apply_push  # noqa: E402
 
@@ -90,8 +90,8 @@ class LikeFilter(CaseFilter):
 
     likes: tuple[str, ...] = ()
 
-    def where(self) -> tuple[str, list[Any]]:
-        clause, params = super().where()
+    def where(self, dialect: Dialect) -> tuple[str, list[Any]]:
+        clause, params = super().where(dialect)
         texts = ("(c.number LIKE ? OR c.description LIKE ? OR c.contact_name LIKE ? OR c.contact_phone LIKE ?"
                  " OR c.id IN (SELECT case_id FROM case_notes WHERE text LIKE ?)"
                  " OR c.site IN (SELECT code FROM sites WHERE name LIKE ?))")
@@ -107,11 +107,11 @@ async def like(db: Database, term: str) -> None:
 
 async def push_cost(tmp: Path, with_index: bool) -> float:
     """Median ms of a push of 200 new reports, keeping the search index or not."""
-    async with Database(tmp / f"push-{with_index}.db", synchronous="OFF") as db:
+    async with database(tmp / f"push-{with_index}.db", synchronous="OFF") as db:
         await demo.seed(db, "demo1234")
         keep = search.index_batch
         if not with_index:
-            store.search.index_batch = lambda *args: None  # type: ignore[assignment]
+            search.index_batch = lambda *args: None  # type: ignore[assignment]
         try:
             rng, now, resident = random.Random(3), int(time.time() * 1000), Actor(RESIDENT, secrets.token_hex(16))
             mid = 0
@@ -125,12 +125,12 @@ async def push_cost(tmp: Path, with_index: bool) -> float:
 
             return await median_ms(one, runs=10)
         finally:
-            store.search.index_batch = keep  # type: ignore[assignment]
+            search.index_batch = keep  # type: ignore[assignment]
 
 
 async def main(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        async with Database(Path(tmp) / "bench.db", synchronous="OFF") as db:
+        async with database(Path(tmp) / "bench.db", synchronous="OFF") as db:
             await demo.seed(db, "demo1234")
             started = time.perf_counter()
             await fill(db, n)

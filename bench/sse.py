@@ -70,7 +70,7 @@ def serve(db: str, port: int, ping_s: float) -> None:
 
     _raise_fd_limit(65536)
     # Every subscriber comes from 127.0.0.1: lift the per-address cap on staff streams for the benchmark.
-    app = create_app(settings.load({}, db=db, sqlite_synchronous="OFF", sse_ping_s=ping_s,
+    app = create_app(settings.load({}, database_url=db, sqlite_synchronous="OFF", sse_ping_s=ping_s,
                                    base_url=f"http://127.0.0.1:{port}", sse_staff_streams_per_address=10**9))
     baseline: set[asyncio.Queue[dict[str, Any]]] = set()
     seqs = itertools.count(1)

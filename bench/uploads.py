@@ -94,7 +94,7 @@ def weak_link_bytes(cuts: int = 4, seed: int = 1) -> dict[str, Any]:
     data = photo()
     encoded = base64.b64encode(data).decode()
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        faults = Faults(demo_app(Path(tmp) / "bench.db", rate_photos_per_client=1000))
+        faults = Faults(demo_app(str(Path(tmp) / "bench.db"), rate_photos_per_client=1000))
         with serve(with_harness(faults)) as url:
             browser = p.chromium.launch(**launch_options())
             page = browser.new_page()

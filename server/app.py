@@ -16,11 +16,12 @@ from server.uploads import sweep_forever
 from server.errors import EXCEPTION_HANDLERS
 from server.auth.origin import OriginCheckMiddleware
 from server.events import Hub
+from server.events.feed import DirectFeed, Feed, LogFeed
 from server.routes import (admin_reference, admin_sites, admin_users, auth, cases, events, field, health, hotline,
                            open311, photos, posters, pwa, qr, sites, staff_directory, staff_pages, static, stats, sync,
                            sync_client, track, uploads)
 from server.security import SecurityHeadersMiddleware
-from server.storage import Database
+from server.storage import Database, database
 from server.storage.group_commit import GroupCommit
 
 
@@ -32,19 +33,27 @@ def _routes() -> list[BaseRoute]:
             *admin_users.routes, *cases.routes, *stats.routes, *open311.routes, *hotline.routes]
 
 
+def open_database(config: settings.Config) -> Database:
+    """The database ``config.database_url`` names, not yet opened."""
+    return database(config.database_url, synchronous=config.sqlite_synchronous, pool_size=config.pg_pool_size)
+
+
 def create_app(config: settings.Config | None = None) -> Starlette:
-    """Build the application; the database named by ``config.db`` is opened (and migrated) at start-up."""
+    """Build the application; the database named by ``config.database_url`` is opened (and migrated) at start-up."""
     config = config or settings.load()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with Database(config.db, synchronous=config.sqlite_synchronous) as db, \
-                Hub(queue_max=config.sse_queue_max, ping_s=config.sse_ping_s) as hub:
+        async with open_database(config) as db, Hub(queue_max=config.sse_queue_max, ping_s=config.sse_ping_s) as hub:
             app.state.db = db
             app.state.writes = GroupCommit(db)
             app.state.hub = hub
             app.state.decodes = DecodeGate(config.media_max_decodes)
             app.state.finishing = {}
+            # Several processes share a PostgreSQL database: each hub is fed from the log; one alone is fed directly.
+            feed: Feed = await LogFeed(db, hub, page=config.sse_replay_page).start() if db.multi_process \
+                else DirectFeed(hub)
+            app.state.feed = feed
             stop = asyncio.Event()
             sweeper = asyncio.create_task(sweep_forever(app.state, stop))
             try:
@@ -52,6 +61,7 @@ def create_app(config: settings.Config | None = None) -> Starlette:
             finally:
                 stop.set()
                 await sweeper
+                await feed.close()
 
     app = Starlette(
         routes=_routes(),

@@ -1,4 +1,5 @@
-"""The ``mashangban`` command: serve the app, manage sites, write QR images."""
+"""The ``mashangban`` command: serve the app, manage sites, users and keys, import, write QR images, and move a
+SQLite database to PostgreSQL."""
 from __future__ import annotations
 
 import argparse
@@ -9,10 +10,17 @@ from typing import Any, Awaitable, Callable
 
 from server import qr, settings
 from server.storage import Database
+from server.storage.db import display_url, is_postgres_url
+
+
+def _config(args: argparse.Namespace, config: settings.Config) -> settings.Config:
+    return config.replace(database_url=args.db or config.database_url)
 
 
 def _db(args: argparse.Namespace, config: settings.Config) -> Database:
-    return Database(args.db or config.db, synchronous=config.sqlite_synchronous)
+    from server.app import open_database
+
+    return open_database(_config(args, config))
 
 
 def _run(coro_fn: Callable[[Database], Awaitable[Any]], args: argparse.Namespace, config: settings.Config) -> Any:
@@ -25,9 +33,15 @@ def _run(coro_fn: Callable[[Database], Awaitable[Any]], args: argparse.Namespace
 
 def cmd_serve(args: argparse.Namespace, config: settings.Config) -> int:
     from server.app import create_app
-    from server.serve import run
+    from server.serve import run, run_workers
 
-    config = config.replace(db=args.db or config.db)
+    config = _config(args, config)
+    if args.workers < 1:
+        raise ValueError("--workers 至少为 1")
+    if args.workers > 1 and not is_postgres_url(config.database_url):
+        raise ValueError("SQLite 数据库只能由一个服务进程写入：多个进程（--workers 大于 1）需要 PostgreSQL，"
+                         "请设置 MASHANGBAN_DATABASE_URL=postgresql://… 或 --db postgresql://…"
+                         " (SQLite serves one process; --workers > 1 needs PostgreSQL)")
     if args.demo:
         from server import demo
 
@@ -35,8 +49,12 @@ def cmd_serve(args: argparse.Namespace, config: settings.Config) -> int:
         print(f"演示数据 demo data: {added}")
         print(f"演示账号 demo users (password {config.demo_password!r}): "
               + ", ".join(f"{u.username} ({u.role})" for u in demo.USERS))
-    print(f"码上办 serving {config.db} on http://{args.host}:{args.port}  (QR base URL {config.base_url})", flush=True)
-    run(create_app(config), host=args.host, port=args.port, log_level=args.log_level)
+    print(f"码上办 serving {display_url(config.database_url)} on http://{args.host}:{args.port}"
+          f" with {args.workers} worker{'s' if args.workers > 1 else ''}  (QR base URL {config.base_url})", flush=True)
+    if args.workers > 1:
+        run_workers(config, args.workers, args.host, args.port, log_level=args.log_level)
+    else:
+        run(create_app(config), host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 
@@ -186,9 +204,23 @@ def cmd_hotline_map(args: argparse.Namespace, config: settings.Config) -> int:
     return 0
 
 
+def cmd_migrate_to_postgres(args: argparse.Namespace, config: settings.Config) -> int:
+    from server.storage.move import move_to_postgres
+
+    source = _config(args, config).database_url
+    if is_postgres_url(source):
+        raise ValueError("源数据库必须是 SQLite 文件（--db PATH 或 MASHANGBAN_DATABASE_URL）")
+    if not is_postgres_url(args.url):
+        raise ValueError("目标必须是 postgresql:// URL")
+    report = asyncio.run(move_to_postgres(source, args.url, progress=lambda line: print(line, file=sys.stderr)))
+    print(f"已复制到 {display_url(args.url)}：{report.rows} 行，{len(report.tables)} 张表；"
+          f"核对行数一致，{report.cases} 件诉求由事件重放得到的状态与存储一致")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mashangban", description="码上办：群众诉求服务站点")
-    p.add_argument("--db", help="SQLite 数据库路径 (default: $MASHANGBAN_DB)")
+    p.add_argument("--db", help="数据库：SQLite 文件路径或 postgresql:// URL (default: $MASHANGBAN_DATABASE_URL)")
     sub = p.add_subparsers(dest="cmd", required=True)
 
     s = sub.add_parser("serve", help="运行服务器 run the server")
@@ -196,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--db", help=argparse.SUPPRESS, default=argparse.SUPPRESS)
     s.add_argument("--demo", action="store_true", help="写入演示数据（可重复运行） seed demo data (idempotent)")
+    s.add_argument("--workers", type=int, default=1, help="服务进程数（大于 1 需要 PostgreSQL） processes")
     s.add_argument("--log-level", default="info")
     s.set_defaults(func=cmd_serve)
 
@@ -267,6 +300,11 @@ def build_parser() -> argparse.ArgumentParser:
     hmrm = hms.add_parser("remove", help="删除一条映射")
     hmrm.add_argument("hotline")
     hm.set_defaults(func=cmd_hotline_map)
+
+    mp = sub.add_parser("migrate-to-postgres", help="把（已停止服务的）SQLite 数据库复制到空的 PostgreSQL 数据库")
+    mp.add_argument("--db", help=argparse.SUPPRESS, default=argparse.SUPPRESS)
+    mp.add_argument("url", help="目标 postgresql:// URL（必须是空库）")
+    mp.set_defaults(func=cmd_migrate_to_postgres)
     return p
 
 

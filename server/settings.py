@@ -31,7 +31,8 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("db", "var/mashangban.db", "Path of the SQLite database file (created with its folder if missing)"),
+    Setting("database_url", "var/mashangban.db", "Where the data lives: the path of a SQLite file (made with its folder if missing), or a postgresql:// URL"),
+    Setting("pg_pool_size", 10, "Reader connections each server process keeps open to PostgreSQL (writes use one more)"),
     Setting("base_url", "http://127.0.0.1:8000", "Public base URL printed in QR codes and posters, without a trailing slash"),
     Setting("subdistrict", "宝龙街道", "Name of the subdistrict shown on posters and pages"),
     Setting("secret_key", "", "Key that signs session cookies; empty makes a random one per start (sessions end on restart)"),

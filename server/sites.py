@@ -119,7 +119,7 @@ async def retire_site(db: Database, code: str, replaced_by: str | None = None) -
         raise SiteRefused(f"站点“{code}”不能由它自己替代，请指定另一个站点")
     async with db.write() as conn:
         if replaced_by is not None:
-            row = await (await conn.execute("SELECT active FROM sites WHERE code = ?", (replaced_by,))).fetchone()
+            row = await reference.get_row(conn, "sites", replaced_by)
             if row is None or not row[0]:
                 raise SiteRefused(f"替代站点“{replaced_by}”不存在或已停用")
         if not await reference.retire_site(conn, code, replaced_by):

@@ -1,9 +1,10 @@
 """The engine: apply one push (a client's batch of mutations) inside one write transaction.
 
-The caller opens ``Database.write()`` (BEGIN IMMEDIATE on the single writer) and passes its connection, so
-"read the watermark, apply, advance it" is one atomic step: two requests from one client cannot both pass the
-``last_mid`` check. The whole push then runs as plain synchronous code on that connection's own thread, in one
-trip (``server.storage.db.on_thread``), rather than one trip per statement. Per mutation, in ``mid`` order:
+The caller opens a write transaction (``sync.storage.EngineTx``: alone on the database, whichever process holds
+it) and passes it, so "read the watermark, apply, advance it" is one atomic step: two requests from one client
+cannot both pass the ``last_mid`` check, even on two servers. The whole push then runs as plain synchronous code
+on the writer's own thread, in one trip (``EngineTx.engine``), rather than one trip per statement. Per mutation,
+in ``mid`` order:
 
 - ``mid <= last_mid``: already done, answered ``duplicate`` and not looked at again;
 - a gap (the first new ``mid`` is not ``last_mid + 1``, or the new ones skip a number) raises :class:`GapError`
@@ -17,21 +18,17 @@ answers 503, and the client sends the same batch again).
 """
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiosqlite
-
-from server.storage.db import on_thread
 from sync import hlc as hlc_mod
-from sync import store
 from sync.actor import INTEGRATION, KIOSK, RESIDENT, Actor
 from sync.args import TOKEN, Invalid, validate
 from sync.dates import iso, local_day
 from sync.fold import attachments, fold
 from sync.merge import Outcome, decide
 from sync.names import KIND, ROLE, E, M, R
+from sync.storage import EngineStore, EngineTx
 
 
 @dataclass(frozen=True)
@@ -121,9 +118,9 @@ def _mids(mutations: Any) -> list[int]:
 class _Batch:
     """One push in progress: the cases it touches, what it has decided, and what it will write."""
 
-    def __init__(self, conn: sqlite3.Connection, actor: Actor, top: int, now_ms: int, options: Options,
+    def __init__(self, store: EngineStore, actor: Actor, top: int, now_ms: int, options: Options,
                  last_hlc: str) -> None:
-        self.conn, self.actor, self.now_ms, self.options = conn, actor, now_ms, options
+        self.store, self.actor, self.now_ms, self.options = store, actor, now_ms, options
         self.logged_actor = actor.log_entry()
         self.created_at = iso(now_ms)
         self.seq = top
@@ -160,24 +157,24 @@ class _Batch:
 
     def _remember(self, key: tuple[str, Any], lookup: Any) -> Any:
         if key not in self._memo:
-            self._memo[key] = lookup(self.conn, key[1])
+            self._memo[key] = lookup(key[1])
         return self._memo[key]
 
     def site(self, code: str) -> dict[str, Any] | None:
-        return self._remember(("site", code), store.active_site)
+        return self._remember(("site", code), self.store.active_site)
 
     def category(self, code: str) -> dict[str, Any] | None:
-        return self._remember(("category", code), store.active_category)
+        return self._remember(("category", code), self.store.active_category)
 
     def team_exists(self, code: str) -> bool:
-        return self._remember(("team", code), store.team_exists)
+        return self._remember(("team", code), self.store.team_exists)
 
     def user_exists(self, user_id: int) -> bool:
-        return self._remember(("user", user_id), store.user_exists)
+        return self._remember(("user", user_id), self.store.user_exists)
 
     def next_number(self, day: str) -> int:
         if day not in self.counters:
-            self.counters[day] = store.last_number(self.conn, day)
+            self.counters[day] = self.store.last_number(day)
         self.counters[day] += 1
         return self.counters[day]
 
@@ -207,15 +204,15 @@ class _Batch:
                 notes.add((ref, args["note_id"]))
             elif name == M.photo and isinstance(args.get("photo_id"), str):
                 photos.add((ref, args["photo_id"]))
-        for case in store.load_cases(self.conn, sorted(ids), sorted(tokens)):
+        for case in self.store.load_cases(sorted(ids), sorted(tokens)):
             self.cases[case["id"]] = case
             self.tokens.add(case["track_token"])
-        self.notes, self.photos = store.existing_attachments(self.conn, sorted(notes), sorted(photos))
-        self.uploads = store.uploaded_photos(self.conn, sorted(named))
+        self.notes, self.photos = self.store.existing_attachments(sorted(notes), sorted(photos))
+        self.uploads = self.store.uploaded_photos(sorted(named))
         if sites or categories:
             day = local_day(self.now_ms)
-            found_sites, found_categories, self.counters[day] = store.for_reports(
-                self.conn, sorted(sites), sorted(categories), day)
+            found_sites, found_categories, self.counters[day] = self.store.for_reports(
+                sorted(sites), sorted(categories), day)
             self._memo.update({("site", code): found_sites.get(code) for code in sites})
             self._memo.update({("category", code): found_categories.get(code) for code in categories})
 
@@ -265,36 +262,36 @@ def _name(name: Any) -> str:
     return name[:64] if isinstance(name, str) else "?"
 
 
-async def apply_push(conn: aiosqlite.Connection, actor: Actor, client_id: str, mutations: Any, now_ms: int,
+async def apply_push(tx: EngineTx, actor: Actor, client_id: str, mutations: Any, now_ms: int,
                      options: Options = Options()) -> PushOutcome:
-    """Apply a push ``{client_id, mutations}`` from ``actor`` at server time ``now_ms`` on the writer ``conn``
-    (inside ``Database.write()``). Raises :class:`PushError` (or its subclasses :class:`GapError`,
+    """Apply a push ``{client_id, mutations}`` from ``actor`` at server time ``now_ms`` in the write transaction
+    ``tx``. Raises :class:`PushError` (or its subclasses :class:`GapError`,
     :class:`ClientMismatch`) for a push refused as a whole; the caller must then roll back."""
     if not isinstance(client_id, str) or not TOKEN.fullmatch(client_id) or client_id != actor.client_id:
         raise PushError("client_id 必须是 32 位小写十六进制字符")
     mids = _mids(mutations)
     # All the push's reads and writes in one trip to the writer's thread, not one trip per statement.
-    return await on_thread(conn, lambda writer: _apply(writer, actor, client_id, mutations, mids, now_ms, options))
+    return await tx.engine(lambda store: _apply(store, actor, client_id, mutations, mids, now_ms, options))
 
 
-async def apply_next(conn: aiosqlite.Connection, actor: Actor, mutations: list[dict[str, Any]], now_ms: int,
+async def apply_next(tx: EngineTx, actor: Actor, mutations: list[dict[str, Any]], now_ms: int,
                      options: Options = Options()) -> PushOutcome:
     """Apply ``mutations`` (``{name, args, hlc}``, no ``mid``) from a client that keeps no outbox of its own: an
     Open311 API key, the 12345 import. They are numbered after the client's watermark inside the caller's write
     transaction, so nothing else can take those numbers; otherwise this is :func:`apply_push`."""
 
-    def run(writer: sqlite3.Connection) -> PushOutcome:
-        client, _ = store.client_and_top(writer, actor.client_id)
+    def run(store: EngineStore) -> PushOutcome:
+        client, _ = store.client_and_top(actor.client_id)
         first = client["last_mid"] + 1 if client is not None else 1
         numbered = [{**m, "mid": first + i} for i, m in enumerate(mutations)]
-        return _apply(writer, actor, actor.client_id, numbered, [m["mid"] for m in numbered], now_ms, options)
+        return _apply(store, actor, actor.client_id, numbered, [m["mid"] for m in numbered], now_ms, options)
 
-    return await on_thread(conn, run)
+    return await tx.engine(run)
 
 
-def _apply(conn: sqlite3.Connection, actor: Actor, client_id: str, mutations: list[dict[str, Any]],
+def _apply(store: EngineStore, actor: Actor, client_id: str, mutations: list[dict[str, Any]],
            mids: list[int], now_ms: int, options: Options) -> PushOutcome:
-    client, top = store.client_and_top(conn, client_id)
+    client, top = store.client_and_top(client_id)
     if client is None:
         client = {"client_id": client_id, "kind": _client_kind(actor), "last_mid": 0, "last_hlc": "",
                   "user_id": actor.user_id if actor.is_staff else None,
@@ -306,12 +303,12 @@ def _apply(conn: sqlite3.Connection, actor: Actor, client_id: str, mutations: li
     new = [m for m in mutations if m["mid"] > last_mid]
     if new and [m["mid"] for m in new] != list(range(last_mid + 1, last_mid + 1 + len(new))):
         raise GapError(last_mid + 1)
-    batch = _Batch(conn, actor, top, now_ms, options, client["last_hlc"])
+    batch = _Batch(store, actor, top, now_ms, options, client["last_hlc"])
     batch.prefetch(new)
     for m in new:
         results.append(batch.apply(m))
     client = {**client, "last_mid": last_mid + len(new), "last_hlc": str(batch.last_hlc) if new else client["last_hlc"]}
-    store.save_batch(conn, client=client, cases=batch.dirty.values(), events=batch.events,
+    store.save_batch(client=client, cases=batch.dirty.values(), events=batch.events,
                      notes=batch.new_notes, photos=batch.new_photos, mutations=batch.ledger,
                      counters=batch.counters)
     return PushOutcome(client["last_mid"], results, batch.seq, batch.events, batch.notices)

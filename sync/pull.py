@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.storage.db import Database
-from sync import store
 from sync.actor import Actor
 from sync.names import ROLE
 from sync.pseudonyms import Pseudonyms
+from sync.storage import SyncReads
 from sync.views import case_view, event_view
 
 
@@ -26,18 +25,18 @@ def scope(actor: Actor) -> dict[str, Any]:
     return {}
 
 
-async def pull(db: Database, actor: Actor, cursor: int, limit: int, pseudonyms: Pseudonyms) -> dict[str, Any]:
+async def pull(reads: SyncReads, actor: Actor, cursor: int, limit: int, pseudonyms: Pseudonyms) -> dict[str, Any]:
     """``{changes, cursor, more}``: up to ``limit`` visible changes after ``cursor``. Pull again from the returned
     cursor while ``more``; when not ``more`` the cursor is the log's top, past events the caller may not see.
     Staff see client ids as ``pseudonyms``."""
     where = scope(actor)
-    events, top = await store.changes(db, where, cursor, limit + 1)
+    events, top = await reads.changes(where, cursor, limit + 1)
     more = len(events) > limit
     events = events[:limit]
     ids = list(dict.fromkeys(e["case_id"] for e in events))
     snapshots: dict[str, dict[str, Any]] = {}
     if ids:
-        cases, notes, photos = await store.cases_with_sets(db, ids, where)
+        cases, notes, photos = await reads.cases_with_sets(ids, where)
         notes_of: dict[str, list[dict[str, Any]]] = {}
         photos_of: dict[str, list[dict[str, Any]]] = {}
         for n in notes:

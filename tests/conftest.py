@@ -1,4 +1,4 @@
-"""Shared fixtures: a real server on a free port, and Chromium."""
+"""Shared fixtures: a real server on a free port, Chromium, and each test's own database on either backend."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +6,22 @@ from typing import Iterator
 
 import pytest
 
+from tests.support import databases
 from tests.support.server import RunningServer, start_server
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _drop_module_databases() -> Iterator[None]:
+    yield
+    databases.drop_databases(list(databases.created))
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases() -> Iterator[None]:
+    """On the PostgreSQL pass, drop the databases a test made once it ends (its servers have stopped by then)."""
+    before = set(databases.created)
+    yield
+    databases.drop_databases([name for name in databases.created if name not in before])
 
 
 @pytest.fixture

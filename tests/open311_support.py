@@ -14,6 +14,7 @@ import httpx
 
 from server import settings
 from server.open311 import keys
+from tests.support.databases import new_database
 from tests.support.live import PASSWORD, LiveApp, start_demo
 
 W3C = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00")
@@ -132,7 +133,7 @@ class Server:
     """A live server with the demo subdistrict and an API key (``self.key``, filed under BL-TX-002)."""
 
     def __init__(self, tmp: Path, **overrides: Any) -> None:
-        config = settings.load(environ={}, db=str(tmp / "open311.db"), **overrides)
+        config = settings.load(environ={}, database_url=new_database(tmp, "open311"), **overrides)
         self.live: LiveApp = start_demo(config)
         self.url = self.live.url
         self.api = f"{self.url}/open311/v2"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import sqlite3
 import time
 import uuid
 from pathlib import Path
@@ -12,6 +11,7 @@ import httpx
 from playwright.sync_api import BrowserContext, Page
 
 from tests.resident_support import hlc, jpeg_with_gps
+from tests.support.databases import query
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 CONSOLE_CLIENT = "c0ffee00c0ffee00c0ffee00c0ffee00"
@@ -74,13 +74,12 @@ def write_gps_jpeg(folder: Path, name: str = "street-light.jpg") -> Path:
     return path
 
 
-def case_row(db: Path, token: str) -> sqlite3.Row | None:
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        return conn.execute("SELECT * FROM cases WHERE track_token = ?", (token,)).fetchone()
+def case_row(db: str, token: str) -> dict[str, Any] | None:
+    rows = query(db, "SELECT * FROM cases WHERE track_token = ?", (token,))
+    return rows[0] if rows else None
 
 
-def wait_case(db: Path, token: str, timeout: float = 15.0) -> sqlite3.Row:
+def wait_case(db: str, token: str, timeout: float = 15.0) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         row = case_row(db, token)

@@ -11,12 +11,13 @@ from PIL import Image
 
 from server import demo, settings
 from server.app import create_app
+from tests.support.databases import new_database
 
 
 @asynccontextmanager
 async def api_client(tmp_path: Path, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
     """An httpx client on the app with demo data in a database under ``tmp_path``."""
-    config = settings.load({}, db=str(tmp_path / "test.db"), sqlite_synchronous="NORMAL", **overrides)
+    config = settings.load({}, database_url=new_database(tmp_path), sqlite_synchronous="NORMAL", **overrides)
     app = create_app(config)
     # httpx does not run the lifespan; run it here, so the app has its database, writer and event hub.
     async with app.router.lifespan_context(app):

@@ -16,24 +16,25 @@ from starlette.applications import Starlette
 
 from server import demo, settings
 from server.app import create_app
-from server.storage import Database
+from server.storage import database
+from tests.support.databases import new_database
 
 ORIGIN = "http://testserver"
 PASSWORD = "demo1234"
 ROLE_USERS = {"admin": "admin", "dispatcher": "dispatcher", "field": "field1"}
 
 
-async def seed_demo(db_path: Path) -> None:
-    async with Database(db_path) as db:
+async def seed_demo(url: str) -> None:
+    async with database(url) as db:
         await demo.seed(db, PASSWORD)
 
 
 @asynccontextmanager
 async def running_app(tmp_path: Path, **overrides: Any) -> AsyncIterator[Starlette]:
     """The app on a new database holding the demo data, its lifespan entered (``app.state.db`` open)."""
-    db_path = tmp_path / "test.db"
-    await seed_demo(db_path)
-    app = create_app(settings.load({}, db=str(db_path), base_url=ORIGIN, **overrides))
+    url = new_database(tmp_path)
+    await seed_demo(url)
+    app = create_app(settings.load({}, database_url=url, base_url=ORIGIN, **overrides))
     async with app.router.lifespan_context(app):
         yield app
 

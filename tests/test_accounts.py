@@ -3,7 +3,6 @@ the API checks and says so in Chinese, device tokens expire unless used, and the
 Python exception's text."""
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from server.password_policy import password_problem
 from tests.staff_support import client_for, login, running_app, seed_demo, signed_in
+from tests.support.databases import new_database, query
 
 WEAK = ["12345678", "password", " " * 8, "qwer1234", "P@ssw0rd", "11111111a", "abc12345", "woaini1314",
         "iloveyou", "baolong2026", "1qaz2wsx", "zhaoli123"]
@@ -51,13 +51,13 @@ async def test_the_admin_api_refuses_weak_passwords_and_changes_nothing(tmp_path
             await login(field1, "field1")  # the old password still works
 
 
-def _cli(db: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "server", "--db", str(db), *args], input=stdin,
+def _cli(db: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "server", "--db", db, *args], input=stdin,
                           capture_output=True, text=True, timeout=60)
 
 
 async def test_the_cli_checks_what_the_admin_api_checks_and_says_it_in_chinese(tmp_path: Path) -> None:
-    db = tmp_path / "test.db"
+    db = new_database(tmp_path)
     await seed_demo(db)
     add = ("user", "add", "--role", "field", "--password-stdin")
     for args, stdin, words in (
@@ -70,13 +70,11 @@ async def test_the_cli_checks_what_the_admin_api_checks_and_says_it_in_chinese(t
         done = _cli(db, *args, stdin=stdin)
         assert done.returncode == 1 and words in done.stderr, (args, done.stderr)
         assert not any(text in done.stderr for text in PYTHON_TEXT), done.stderr
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM users WHERE username LIKE 'zhao%'").fetchone()[0] == 0
+    assert query(db, "SELECT COUNT(*) AS n FROM users WHERE username LIKE 'zhao%'")[0]["n"] == 0
     done = _cli(db, *add, "zhaoli", "--team", "TX-WG", "--name", "赵丽", stdin="Kapok-lane-318\n")
     assert done.returncode == 0, done.stderr
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT team, display_name FROM users WHERE username = 'zhaoli'").fetchone() == (
-            "TX-WG", "赵丽")
+    assert query(db, "SELECT team, display_name FROM users WHERE username = 'zhaoli'") == [
+        {"team": "TX-WG", "display_name": "赵丽"}]
 
 
 async def test_a_device_token_expires_unless_used_and_each_use_renews_it(tmp_path: Path) -> None:
@@ -110,9 +108,8 @@ async def test_a_device_token_expires_unless_used_and_each_use_renews_it(tmp_pat
 
         used, used_id = await device("常用的手机")
         recent = "2000-01-01T00:00:00.000Z"
-        async with db.write() as conn:  # last used 29 days ago: still valid, and this use renews it
-            row = await (await conn.execute(
-                "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-29 days')")).fetchone()
+        async with db.write() as tx:  # last used 29 days ago: still valid, and this use renews it
+            row = await tx.fetchone(f"SELECT {tx.dialect.now_plus()}", ("-29 days",))
             recent = row[0]
         await seen(used_id, recent)
         assert await me(used) == 200
@@ -146,9 +143,9 @@ async def test_the_admin_site_api_never_answers_with_python_exception_text(tmp_p
 
 
 async def test_the_cli_refuses_to_retire_a_site_in_favour_of_itself(tmp_path: Path) -> None:
-    db = tmp_path / "test.db"
+    db = new_database(tmp_path)
     await seed_demo(db)
     done = _cli(db, "site", "retire", "BL-TX-001", "--replaced-by", "BL-TX-001")
     assert done.returncode == 1 and "自己" in done.stderr
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT active, replaced_by FROM sites WHERE code = 'BL-TX-001'").fetchone() == (1, None)
+    assert query(db, "SELECT active, replaced_by FROM sites WHERE code = 'BL-TX-001'") == [
+        {"active": 1, "replaced_by": None}]

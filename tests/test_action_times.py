@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from server.storage import Database
+from server.storage.sqlite import SqliteDatabase
+from tests.support.databases import fresh_database, new_database, sqlite_only
 from sync.dates import iso
 from sync.names import CONFLICT, FIELD, RATING, E, M, R, S
 from sync.rights import FIELD_RIGHTS
@@ -28,7 +30,7 @@ HLC_ONE = "0000000000001-0000"
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_db(tmp_path / "t.db")
+    database = await open_db(new_database(tmp_path))
     yield database
     await database.close()
 
@@ -154,9 +156,10 @@ def test_the_rights_table_names_every_field() -> None:
     assert "field" not in FIELD_RIGHTS[FIELD.category][0]
 
 
+@sqlite_only  # a SQLite file left by an older version; a PostgreSQL database starts at the newest schema
 async def test_an_upgrade_fills_the_last_event_time_from_the_log(tmp_path: Path) -> None:
     path = tmp_path / "upgrade.db"
-    database = await open_db(path)  # events as today's engine writes them …
+    database = await open_db(str(path))  # events as today's engine writes them …
     try:
         case_id = await dispatched(database)
         phone = Outbox(staff("f1"), now_ms=NOW + 200_000)
@@ -175,7 +178,7 @@ async def test_an_upgrade_fills_the_last_event_time_from_the_log(tmp_path: Path)
     old.execute(f"INSERT INTO cases SELECT {', '.join(columns)} FROM new.cases")
     old.execute("DETACH new")
     old.close()
-    async with Database(tmp_path / "old.db") as upgraded:
+    async with SqliteDatabase(tmp_path / "old.db") as upgraded:
         assert (await case_row(upgraded, case_id))["last_event_at"] == expected == iso(NOW + 200_002)
         await assert_log_folds_to_tables(upgraded)
 
@@ -211,7 +214,7 @@ def _queue(boxes: dict[str, Outbox], case_id: str, name: str, hlc_ms: int) -> No
     stamped(boxes[who], f"{hlc_ms:013d}-0000", name, **args)
 
 
-async def _scenario(path: Path, steps: list[tuple[str, int, int]]) -> None:
+async def _scenario(path: str, steps: list[tuple[str, int, int]]) -> None:
     db = await open_db(path)
     try:
         boxes = {"resident": Outbox(resident()), "desk": Outbox(staff("disp")), "phone": Outbox(staff("f1"))}
@@ -242,16 +245,18 @@ def test_no_recorded_time_precedes_the_report_or_an_earlier_action(
         path: list[tuple[list[tuple[str, int, int]], int, int]]) -> None:
     steps = [step for (extra, hlc_ms, wait), name in zip(path, SPINE) for step in (*extra, (name, hlc_ms, wait))]
     with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(_scenario(Path(tmp) / "p.db", steps))
+        with fresh_database(Path(tmp), "p") as url:
+            asyncio.run(_scenario(url, steps))
 
 
+@sqlite_only
 async def test_the_0030_upgrade_keeps_a_lock_in_force(tmp_path: Path) -> None:
     old = database_at(tmp_path / "old.db", 6)
     old.execute("INSERT INTO users(username, display_name, role, password_hash, failed_logins, locked_until)"
                 " VALUES ('wang', '王', 'field', 'x', 5, '2999-01-01T00:00:00.000Z')")
     old.execute("INSERT INTO users(username, display_name, role, password_hash) VALUES ('li', '李', 'field', 'x')")
     old.close()
-    async with Database(tmp_path / "old.db") as upgraded:
+    async with SqliteDatabase(tmp_path / "old.db") as upgraded:
         rows = [tuple(r) for r in await upgraded.fetchall(
             "SELECT username, failures, locked_until FROM login_failures")]
         columns = [r[1] for r in await upgraded.fetchall("PRAGMA table_info(users)")]

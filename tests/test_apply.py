@@ -1,5 +1,4 @@
 """The engine: the queue's watermark, gaps, rejections, idempotent creation, conflicts and what is written."""
-import sqlite3
 import uuid
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -7,17 +6,17 @@ from typing import Any, AsyncIterator
 import pytest
 
 from server.storage import Database
-from server.storage.db import on_thread
-from sync import store
+from server.storage.engine import EngineStore
 from sync.actor import KIOSK, Actor
 from sync.apply import ClientMismatch, GapError, Options, PushError, apply_push
 from sync.names import CONFLICT, PRIORITY, RATING, E, M, R, S
+from tests.support.databases import integrity_errors, new_database
 from tests.support.sync import NOW, Outbox, case_row, note_id, open_db, resident, staff, uploaded
 
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_db(tmp_path / "t.db")
+    database = await open_db(new_database(tmp_path, "t"))
     yield database
     await database.close()
 
@@ -82,7 +81,7 @@ async def test_a_gap_is_refused_and_nothing_is_written(db: Database) -> None:
     with pytest.raises(GapError):  # a hole inside the batch is a gap too
         await box.push(db, batch=[box.mutations[1], box.mutations[3]])
     assert await count(db, "events") == 1
-    client = await store.client(db, box.actor.client_id)
+    client = await db.sync.client(box.actor.client_id)
     assert client is not None and client["last_mid"] == 1
 
 
@@ -255,12 +254,12 @@ async def test_an_hlc_far_ahead_is_clamped_to_the_servers_clock(db: Database) ->
 
 async def test_an_unexpected_failure_rolls_back_everything(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: Any, **kwargs: Any) -> None:
-        raise sqlite3.OperationalError("disk I/O error")
+        raise OSError("disk I/O error")
 
     box = Outbox(resident())
     box.create()
-    monkeypatch.setattr(store, "existing_attachments", broken)
-    with pytest.raises(sqlite3.OperationalError):
+    monkeypatch.setattr(EngineStore, "existing_attachments", broken)
+    with pytest.raises(OSError):
         await box.push(db)
     assert await count(db, "clients") == 0 and await count(db, "cases") == 0 and await count(db, "events") == 0
 
@@ -269,16 +268,30 @@ async def test_the_ledger_and_the_watermark_are_guarded_in_sql(db: Database) -> 
     box = Outbox(resident())
     box.create()
     await box.push(db)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_errors()):
         async with db.write() as conn:
             await conn.execute("INSERT INTO mutations(client_id, mid, name, status) VALUES (?, 1, 'x', 'applied')",
                                (box.actor.client_id,))
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_errors()):
         async with db.write() as conn:
             await conn.execute("UPDATE clients SET last_mid = 0")
 
 
-async def test_a_mutation_names_only_photos_its_caller_uploaded(db: Database) -> None:
+class Recording:
+    """The engine's transaction, noting every statement it runs."""
+
+    def __init__(self, tx: Any, statements: list[str]) -> None:
+        self.tx, self.statements, self.dialect = tx, statements, tx.dialect
+
+    def __getattr__(self, name: str) -> Any:
+        call = getattr(self.tx, name)
+        if name not in ("execute", "executemany", "fetchall", "fetchone"):
+            return call
+        return lambda sql, *args: (self.statements.append(sql), call(sql, *args))[1]
+
+
+async def test_a_mutation_names_only_photos_its_caller_uploaded(db: Database,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     me, other, f1, f1_phone, f2, disp = (Outbox(resident()), Outbox(resident()), Outbox(staff("f1")),
                                          Outbox(staff("f1")), Outbox(staff("f2")), Outbox(staff("disp")))
     await uploaded(db, me.actor, "mine", "mine-too")
@@ -291,9 +304,9 @@ async def test_a_mutation_names_only_photos_its_caller_uploaded(db: Database) ->
     me.add(M.note, id=a, note_id=note_id(), text="补充", photos=["mine-too", "theirs"])
     me.add(M.note, id=a, note_id=note_id(), text="再补充", photos=["mine-too"])  # the queue moves on
     statements: list[str] = []
-    await on_thread(db._writer, lambda conn: conn.set_trace_callback(statements.append))  # type: ignore[arg-type]
-    out = await me.push(db)
-    await on_thread(db._writer, lambda conn: conn.set_trace_callback(None))  # type: ignore[arg-type]
+    with monkeypatch.context() as m:
+        m.setattr(EngineStore, "__init__", lambda store, tx: setattr(store, "tx", Recording(tx, statements)))
+        out = await me.push(db)
     assert [(r["status"], r.get("error")) for r in out.results] == [
         (R.applied, None), *[(R.rejected, E.photo_not_found)] * 4, (R.applied, None)]
     assert out.results[1]["message"] == "照片不存在或不是由您上传的，请重新上传照片后再提交"

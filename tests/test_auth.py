@@ -11,13 +11,14 @@ import pytest
 
 from server import demo, settings
 from server.app import create_app
+from tests.support.databases import new_database
 
 ORIGIN = "http://testserver"
 
 
 @pytest.fixture
 async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings.load({}, db=str(tmp_path / "auth.db"), base_url=ORIGIN, login_max_failures=3))
+    app = create_app(settings.load({}, database_url=new_database(tmp_path, "auth"), base_url=ORIGIN, login_max_failures=3))
     async with app.router.lifespan_context(app):
         await demo.seed(app.state.db, "demo-pass-1")
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=ORIGIN,
@@ -92,7 +93,7 @@ async def test_malformed_login_bodies_get_json_errors(client: httpx.AsyncClient)
 
 
 def test_user_cli_add_passwd_disable(tmp_path: Path) -> None:
-    db = str(tmp_path / "cli.db")
+    db = new_database(tmp_path, "cli")
 
     def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "server", "--db", db, "user", *args], input=stdin,
@@ -106,10 +107,9 @@ def test_user_cli_add_passwd_disable(tmp_path: Path) -> None:
     assert cli("passwd", "nobody", "--password-stdin", stdin="long-enough-2\n").returncode == 1
     assert cli("disable", "wang").returncode == 0
 
-    import sqlite3
-
     from server.passwords import verify_password
+    from tests.support.databases import query
 
-    with sqlite3.connect(db) as conn:
-        active, stored = conn.execute("SELECT active, password_hash FROM users WHERE username='wang'").fetchone()
+    [row] = query(db, "SELECT active, password_hash FROM users WHERE username='wang'")
+    active, stored = row["active"], row["password_hash"]
     assert active == 0 and verify_password("long-enough-2", stored) and not verify_password("long-enough-1", stored)

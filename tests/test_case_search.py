@@ -3,16 +3,19 @@ name, site names; Chinese substrings of any length; a typed number found exactly
 index kept by the sync engine's own transaction and rebuilt for a database that had cases before it existed."""
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.storage import Database, search
-from server.storage.db import _migrations, _split_sql
+from server.storage import database, search
+from server.storage.db import SyncTx
+from tests.support.databases import POSTGRES, new_database
 from tests.staff_support import client_for, login, report, running_app, staff_pusher
 
 
@@ -133,12 +136,13 @@ async def test_the_migration_indexes_cases_and_notes_that_were_there_before(tmp_
         lamp = await report(app, description="小区门口路灯不亮", contact={"phone": "13800004444"})
         d = await staff_pusher(app, "dispatcher")
         await d("case.note", id=lamp, note_id=str(uuid.uuid4()), text="市政所明日检修")
-        path = app.state.config.db
+        url = app.state.config.database_url
     # The database as it was before search existed: no index, the migration not recorded.
-    with sqlite3.connect(path) as conn:
-        conn.execute("DROP TABLE case_search")
-        conn.execute("DELETE FROM schema_migrations WHERE version = 60")
-    async with Database(path) as db:
+    async with database(url) as db:
+        async with db.write() as tx:
+            await tx.execute("DROP TABLE case_search")
+            await tx.execute("DELETE FROM schema_migrations WHERE version = 60")
+    async with database(url) as db:  # opening applies the migration again, to the cases already there
         rows = await db.fetchall("SELECT field, body FROM case_search WHERE case_id = ?", (lamp,))
         number = (await db.fetchone("SELECT number FROM cases WHERE id = ?", (lamp,)))["number"]
     assert sorted((r["field"], r["body"]) for r in rows) == [
@@ -150,40 +154,60 @@ async def test_the_migration_indexes_cases_and_notes_that_were_there_before(tmp_
 _ALPHABET = st.sampled_from(list("路灯不亮老人发烧药井盖噪音工地ABCabc0123456789\"*:()-^'，。%_\\ NEAR OR AND"))
 
 
-def _fresh_index() -> sqlite3.Connection:
-    conn = sqlite3.connect(":memory:")
-    for _, _, sql in _migrations():
-        for statement in _split_sql(sql):
-            conn.execute(statement)
-    conn.execute("INSERT INTO sites(code, name, kind, community) VALUES ('S', '天鑫花园', 'residential', '天鑫社区')")
-    return conn
+@pytest.fixture(scope="module")
+def direct(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SyncTx]:
+    """A migrated database of this pass's backend, reached without a server: statements run one by one through
+    the backend's own synchronous transaction class, which takes ``?`` placeholders on both."""
+
+    async def migrate(url: str) -> None:
+        async with database(url):
+            pass
+
+    url = new_database(tmp_path_factory.mktemp("search"), "search")
+    asyncio.run(migrate(url))
+    if POSTGRES is None:
+        from server.storage.sqlite import SqliteSyncTx
+
+        conn: Any = sqlite3.connect(url, isolation_level=None)
+        tx: SyncTx = SqliteSyncTx(conn)
+    else:
+        import psycopg
+
+        from server.storage.postgres import PgSyncTx
+
+        conn = psycopg.connect(url, autocommit=True)
+        tx = PgSyncTx(conn)
+    tx.execute("INSERT INTO sites(code, name, kind, community) VALUES ('S', '天鑫花园', 'residential', '天鑫社区')")
+    tx.execute("INSERT INTO categories(code, name_zh, name_en, kind, response_limit_minutes, resolution_limit_days)"
+               " VALUES ('env', '市容环境', 'City appearance', 'complaint', 120, 15)")
+    yield tx
+    conn.close()
 
 
-_CONN = _fresh_index()
-
-
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow],
+          deadline=None)
 @given(text=st.text(_ALPHABET, min_size=1, max_size=40), data=st.data())
-def test_any_piece_of_a_text_finds_its_case_and_nothing_else_does(text: str, data: st.DataObject) -> None:
+def test_any_piece_of_a_text_finds_its_case_and_nothing_else_does(direct: SyncTx, text: str,
+                                                                   data: st.DataObject) -> None:
     words = text.split()
     if not words:
         return
     word = data.draw(st.sampled_from(words))
     start = data.draw(st.integers(0, len(word) - 1))
     piece = word[start:data.draw(st.integers(start + 1, len(word)))]
-    _CONN.execute("DELETE FROM case_search")
-    _CONN.execute("DELETE FROM cases")
-    _CONN.execute(
+    direct.execute("DELETE FROM case_search")
+    direct.execute("DELETE FROM cases")
+    direct.execute(
         "INSERT INTO cases(id, number, track_token, site, community, category, description, channel, status,"
         " priority, response_due, resolution_due, created_by_client, created_at, updated_seq, assignee_rev,"
         " priority_rev, category_rev, location_rev) VALUES ('x', 'N1', 't', 'S', '天鑫社区', 'env', ?, 'qr',"
         " 'submitted', 'normal', '', '', 'c', '', 1, '', '', '', '')", (text,))
-    search.index_batch(_CONN, [{"type": "case.create", "case_id": "x", "payload": {
+    search.index_batch(direct, [{"type": "case.create", "case_id": "x", "payload": {
         "number": "N1", "description": text, "contact": None}}], [])
 
     def finds(term: str) -> bool:
-        where, params = search.matching([term], hide_confidential_contacts=False)
-        return _CONN.execute(f"SELECT 1 FROM cases c WHERE {where}", params).fetchone() is not None
+        where, params = search.matching([term], hide_confidential_contacts=False, dialect=direct.dialect)
+        return direct.fetchone(f"SELECT 1 FROM cases c WHERE {where}", params) is not None
 
     assert finds(piece), piece
     assert not finds(piece + "鑫鑫"), piece  # in neither the text nor the site's name
@@ -194,7 +218,7 @@ def test_any_piece_of_a_text_finds_its_case_and_nothing_else_does(text: str, dat
 
 @settings(max_examples=300, deadline=None)
 @given(q=st.text(max_size=120))
-def test_no_query_is_a_server_error(q: str) -> None:
+def test_no_query_is_a_server_error(direct: SyncTx, q: str) -> None:
     from server.cases import search_terms
     from server.errors import ApiError
 
@@ -204,5 +228,5 @@ def test_no_query_is_a_server_error(q: str) -> None:
         assert refused.status == 400
         return
     for restricted in (False, True):
-        where, params = search.matching(terms, hide_confidential_contacts=restricted)
-        _CONN.execute(f"SELECT COUNT(*) FROM cases c WHERE {where}", params).fetchone()
+        where, params = search.matching(terms, hide_confidential_contacts=restricted, dialect=direct.dialect)
+        direct.fetchall(f"SELECT COUNT(*) FROM cases c WHERE {where}", params)

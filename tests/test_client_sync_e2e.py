@@ -4,10 +4,8 @@ replies lost after commit, and two tabs syncing at once."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections import Counter
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -18,6 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from sync.names import M
 from tests.support.browser import launch_persistent
+from tests.support.databases import new_database, query
 from tests.support.faults import Faults
 from tests.support.fixtures import open_harness
 from tests.support.harness import serve_offline, with_harness
@@ -33,15 +32,15 @@ SYNCED = IDLE + " && harness.client.state.lastError === null && harness.client.s
 class Site:
     url: str
     faults: Faults
-    db: Path
+    db: str
 
     def server_view(self) -> dict[str, Any]:
         """What the server holds: case ids, how often each was created, and each client's mutation ledger."""
-        with closing(sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)) as conn:
-            cases = [r[0] for r in conn.execute("SELECT id FROM cases")]
-            creates = Counter(r[0] for r in conn.execute("SELECT case_id FROM events WHERE type = ?", (M.create,)))
-            ledger = conn.execute("SELECT client_id, mid, status FROM mutations ORDER BY client_id, mid").fetchall()
-            clients = dict(conn.execute("SELECT client_id, last_mid FROM clients").fetchall())
+        cases = [r["id"] for r in query(self.db, "SELECT id FROM cases")]
+        creates = Counter(r["case_id"] for r in query(self.db, "SELECT case_id FROM events WHERE type = ?", (M.create,)))
+        ledger = [tuple(r.values()) for r in query(
+            self.db, "SELECT client_id, mid, status FROM mutations ORDER BY client_id, mid")]
+        clients = {r["client_id"]: r["last_mid"] for r in query(self.db, "SELECT client_id, last_mid FROM clients")}
         return {"cases": cases, "creates": creates, "ledger": ledger, "clients": clients}
 
     def assert_each_once(self, ids: list[str]) -> None:
@@ -54,7 +53,7 @@ class Site:
 @pytest.fixture
 def site(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Site]:
     """The real app behind a fault injector; ``indirect`` parametrisation passes it settings."""
-    db = tmp_path / "server.db"
+    db = new_database(tmp_path, "server")
     faults = Faults(demo_app(db, **getattr(request, "param", {})))
     with serve(with_harness(faults)) as url:
         yield Site(url, faults, db)

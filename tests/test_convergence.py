@@ -23,6 +23,7 @@ from server.storage import Database
 from sync.actor import STAFF, Actor
 from sync.fold import revision
 from sync.names import CONFLICT, M, S
+from tests.support.databases import fresh_database, new_database
 from tests.support.sync import NOW, Outbox, open_db
 
 CASE = "7d8e4f6a-1b2c-4d3e-8f9a-0b1c2d3e4f5a"
@@ -36,9 +37,9 @@ def mutation(mid: int, name: str, hlc_ms: int, **args: Any) -> dict[str, Any]:
     return {"mid": mid, "name": name, "args": {"id": CASE, **args}, "hlc": f"{hlc_ms}-0000"}
 
 
-async def dispatched_case(path: Path) -> tuple[Database, dict[str, str]]:
+async def dispatched_case(url: str) -> tuple[Database, dict[str, str]]:
     """A fresh database with one case, dispatched to team T1; returns the fields' revisions the phones pulled."""
-    db = await open_db(path)
+    db = await open_db(url)
     report = Outbox(RESIDENT)
     report.mutations.append({"mid": 1, "name": M.create, "hlc": f"{NOW}-0000", "args": {
         "id": CASE, "track_token": "b" * 32, "site": "S1", "category": "noise", "description": "井盖松动"}})
@@ -79,8 +80,8 @@ def arrival_orders() -> list[tuple[str, ...]]:
     return sorted({o for o in itertools.permutations("AAAABBBB")})
 
 
-async def run(path: Path, order: tuple[str, ...], batched: bool) -> tuple[Any, ...]:
-    db, seen = await dispatched_case(path)
+async def run(url: str, order: tuple[str, ...], batched: bool) -> tuple[Any, ...]:
+    db, seen = await dispatched_case(url)
     try:
         work = dict(zip("AB", offline_work(seen)))
         phones = {"A": Outbox(PHONE_A), "B": Outbox(PHONE_B)}
@@ -100,7 +101,7 @@ async def run(path: Path, order: tuple[str, ...], batched: bool) -> tuple[Any, .
 async def test_two_phones_converge_in_every_order(tmp_path: Path, batched: bool) -> None:
     orders = arrival_orders()
     assert len(orders) == 70
-    results = [await run(tmp_path / f"{i}.db", order, batched) for i, order in enumerate(orders)]
+    results = [await run(new_database(tmp_path, f"o{i}"), order, batched) for i, order in enumerate(orders)]
     case, notes, conflicts = results[0]
     assert all(r == results[0] for r in results)
     assert case["status"] == S.in_progress and len(notes) == 2
@@ -124,7 +125,7 @@ async def test_different_moves_keep_the_first_to_arrive_and_show_the_other(tmp_p
     while the other returns the case; the first to arrive wins, the other is kept as a visible conflict."""
     outcomes = {}
     for first in "AB":
-        db, _ = await dispatched_case(tmp_path / f"{first}.db")
+        db, _ = await dispatched_case(new_database(tmp_path, first))
         try:
             phones = {"A": Outbox(PHONE_A), "B": Outbox(PHONE_B)}
             phones["A"].mutations.append(mutation(1, M.resolve, NOW + 100, text="已修复"))
@@ -142,8 +143,8 @@ async def test_different_moves_keep_the_first_to_arrive_and_show_the_other(tmp_p
 @given(st.permutations(range(4)), st.lists(st.integers(0, 50), min_size=4, max_size=4))
 def test_last_writer_wins_whatever_the_arrival_order(order: list[int], times: list[int]) -> None:
     """Four phones write the priority; the value with the highest (hlc, client_id) survives in any order."""
-    async def scenario(path: Path) -> None:
-        db, seen = await dispatched_case(path)
+    async def scenario(url: str) -> None:
+        db, seen = await dispatched_case(url)
         try:
             phones = [Actor(STAFF, f"{i + 3:x}" * 32, user_id=2, username="f1", role="field", team="T1")
                       for i in range(4)]
@@ -159,5 +160,5 @@ def test_last_writer_wins_whatever_the_arrival_order(order: list[int], times: li
         finally:
             await db.close()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(scenario(Path(tmp) / "lww.db"))
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(Path(tmp), "lww") as url:
+        asyncio.run(scenario(url))

@@ -19,6 +19,7 @@ from sync.actor import RESIDENT, Actor
 from sync.apply import Options, apply_push
 from sync.names import M
 from tests.support.clients import SyncClient
+from tests.support.databases import new_database
 from tests.support.live import LiveApp, signed_in, start_demo
 from tests.support.sse import open_stream
 
@@ -26,7 +27,7 @@ CONTACT = {"name": "王芳", "phone": "13800000000"}
 
 
 def start(tmp_path: Path, **overrides: object) -> LiveApp:
-    return start_demo(settings.load({}, db=str(tmp_path / "events.db"), **overrides))
+    return start_demo(settings.load({}, database_url=new_database(tmp_path, "events"), **overrides))
 
 
 @pytest.fixture
@@ -217,8 +218,8 @@ async def test_a_slow_reader_is_cut_loose_without_slowing_the_others(tmp_path: P
 
 
 async def _flood(live: LiveApp, client: SyncClient, case_id: str, count: int) -> float:
-    """``count`` notes pushed 200 at a time through the engine and published as the push handler does; the
-    slowest ``publish`` call in seconds."""
+    """``count`` notes pushed 200 at a time through the engine and handed to the live feed as the push handler
+    does; the slowest such call in seconds."""
     actor = Actor(RESIDENT, client.client_id)
     longest = 0.0
     for _ in range(count // 200):
@@ -231,7 +232,7 @@ async def _flood(live: LiveApp, client: SyncClient, case_id: str, count: int) ->
         outcome = await live.app.state.writes.run(
             lambda conn: apply_push(conn, actor, client.client_id, mutations, now_ms, Options()))
         started = time.perf_counter()
-        live.app.state.hub.publish(outcome.notices)
+        live.app.state.feed.committed(outcome.notices)
         longest = max(longest, time.perf_counter() - started)
         await asyncio.sleep(0)
     return longest

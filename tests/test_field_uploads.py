@@ -3,7 +3,6 @@ uploading when the signal returns, the connection dies part-way, the page is rel
 the server's offset (no byte sent twice beyond one chunk) and the photo reaches the case exactly once."""
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections import Counter
 from pathlib import Path
@@ -14,6 +13,7 @@ from PIL import Image
 from playwright.sync_api import Browser, expect
 
 from tests.resident_browser import PHONE, wait_controlled
+from tests.support.databases import new_database, query
 from tests.support.faults import Faults
 from tests.support.server import demo_app, serve
 from tests.test_console_browser import case_as_server_sees_it
@@ -39,7 +39,7 @@ def wait_for(condition, timeout: float = 20.0) -> None:  # type: ignore[no-untyp
 
 def test_a_cut_upload_resumes_after_a_reload_and_the_photo_reaches_the_case_once(
         tmp_path: Path, browser: Browser) -> None:
-    db = tmp_path / "t.db"
+    db = new_database(tmp_path)
     faults = Faults(demo_app(db))
     with serve(faults) as url:
         server = SimpleNamespace(url=url, db=db)
@@ -61,7 +61,10 @@ def test_a_cut_upload_resumes_after_a_reload_and_the_photo_reaches_the_case_once
         faults.cut("/api/uploads/", after_bytes=0, times=1000)
         context.set_offline(False)
         wait_for(lambda: faults.cuts_made >= 3)
-        held = sqlite3.connect(db).execute("SELECT received, length FROM uploads").fetchall()
+        # The server stores what arrived before a cut once it sees the client gone; the phone's next attempt may
+        # get there first (its HEAD then reports the older offset), so wait for that write rather than race it.
+        wait_for(lambda: query(db, "SELECT received FROM uploads")[0]["received"] > CHUNK)
+        held = [(r["received"], r["length"]) for r in query(db, "SELECT received, length FROM uploads")]
         assert len(held) == 1 and CHUNK < held[0][0] < held[0][1], held
 
         faults.clear()
@@ -70,12 +73,12 @@ def test_a_cut_upload_resumes_after_a_reload_and_the_photo_reaches_the_case_once
         wait_for(lambda: len(case_as_server_sees_it(server, case_id)["photos"]) == 1)  # type: ignore[arg-type]
         detail = case_as_server_sees_it(server, case_id)  # type: ignore[arg-type]
         assert Counter(e["type"] for e in detail["timeline"])["case.photo"] == 1
-        size = sqlite3.connect(db).execute("SELECT length FROM uploads").fetchone()[0]
+        size = query(db, "SELECT length FROM uploads")[0]["length"]
         received = sum(n for path, n in faults.body_bytes.items() if path.startswith("/api/uploads/"))
         assert size <= received <= size + CHUNK, (received, size)
         assert faults.calls["/api/uploads/"] == 1  # created once: resumed, never started again
-        photos = sqlite3.connect(db).execute("SELECT COUNT(*), MAX(user_id) FROM photos").fetchone()
-        assert photos[0] == 1 and photos[1] is not None  # owned by the field worker's user
+        [photos] = query(db, "SELECT COUNT(*) AS n, MAX(user_id) AS user_id FROM photos")
+        assert photos["n"] == 1 and photos["user_id"] is not None  # owned by the field worker's user
         thumb = page.locator('[data-role="photos"] img').first
         expect(thumb).to_have_attribute("src", f"/api/photos/{detail['photos'][0]['id']}?size=small")
         assert not errors, errors

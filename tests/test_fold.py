@@ -1,12 +1,13 @@
 """A case is the fold of its events: replaying the log reproduces every cases row, note and photo."""
 from pathlib import Path
 from sync.names import RATING, M
+from tests.support.databases import new_database
 from tests.support.sync import (Outbox, assert_log_folds_to_tables, note_id, open_db, resident, staff, stored,
                                 uploaded)
 
 
 async def test_replaying_the_log_reproduces_the_tables(tmp_path: Path) -> None:
-    db = await open_db(tmp_path / "t.db")
+    db = await open_db(new_database(tmp_path, "t"))
     try:
         box, disp, f1, f2 = Outbox(resident()), Outbox(staff("disp")), Outbox(staff("f1")), Outbox(staff("f2"))
         await uploaded(db, box.actor, "r1", "r2")

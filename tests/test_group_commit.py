@@ -1,26 +1,26 @@
 """Group commit: concurrent write work shares transactions, yet each piece stays all or nothing."""
 import asyncio
-import sqlite3
 from pathlib import Path
 from typing import AsyncIterator
 
-import aiosqlite
 import pytest
 
-from server.storage import Database
+from server.storage import Database, Tx, database
 from server.storage.group_commit import GroupCommit
+from tests.support.databases import integrity_errors, new_database
 
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    async with Database(str(tmp_path / "g.db")) as database:
-        async with database.write() as conn:
-            await conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, parent TEXT REFERENCES t(k))")
-        yield database
+    async with database(new_database(tmp_path, "g")) as opened:
+        async with opened.write() as tx:
+            await tx.execute("CREATE TABLE t (k TEXT PRIMARY KEY,"
+                             " parent TEXT REFERENCES t(k) DEFERRABLE INITIALLY IMMEDIATE)")
+        yield opened
 
 
 def insert(key: str, fail: bool = False):  # type: ignore[no-untyped-def]
-    async def work(conn: aiosqlite.Connection) -> str:
+    async def work(conn: Tx) -> str:
         await conn.execute("INSERT INTO t(k) VALUES (?)", (key,))
         if fail:
             raise RuntimeError(f"{key} failed after writing")
@@ -61,14 +61,16 @@ async def test_a_failing_piece_is_undone_alone(db: Database) -> None:
 
 
 async def test_a_failed_commit_fails_everyone_and_writes_nothing(db: Database) -> None:
-    async def breaks_at_commit(conn: aiosqlite.Connection) -> None:
-        await conn.execute("PRAGMA defer_foreign_keys = ON")
-        await conn.execute("INSERT INTO t(k, parent) VALUES ('orphan', 'nobody')")
+    async def breaks_at_commit(tx: Tx) -> None:
+        # Checked at COMMIT, not now: the statement passes and the whole transaction fails at the end.
+        await tx.execute("PRAGMA defer_foreign_keys = ON" if tx.dialect.name == "sqlite"
+                         else "SET CONSTRAINTS ALL DEFERRED")
+        await tx.execute("INSERT INTO t(k, parent) VALUES ('orphan', 'nobody')")
 
     group = GroupCommit(db)
     outcomes = await asyncio.gather(group.run(insert("x")), group.run(breaks_at_commit), group.run(insert("y")),
                                     return_exceptions=True)
-    assert all(isinstance(o, sqlite3.IntegrityError) for o in outcomes)
+    assert all(isinstance(o, integrity_errors()) for o in outcomes)
     assert await keys(db) == set()
     assert await group.run(insert("z")) == "z"  # and the writer works afterwards
 
@@ -78,7 +80,7 @@ async def test_after_commit_step_runs_even_when_the_caller_has_gone(db: Database
     told: list[str] = []
     started = asyncio.Event()
 
-    async def slow(conn: aiosqlite.Connection) -> str:
+    async def slow(conn: Tx) -> str:
         started.set()
         await asyncio.sleep(0.05)
         return await insert("late")(conn)

@@ -24,8 +24,9 @@ from server.hotline.export import export_csv
 from server.hotline.importer import import_file
 from server.hotline.mapping import category_for
 from server.sites import ImportRejected
-from server.storage import Database
+from server.storage import Database, database
 from tests.open311_support import Server, push, running
+from tests.support.databases import fresh_database, new_database
 
 HEADER = F.ORDER_FIELDS
 A = {F.ORDER_NO: "GD202611200001", F.CALLER: "王先生", F.PHONE: "13800001111", F.CATEGORY: "城乡建设/市容环境/乱堆乱放",
@@ -48,37 +49,37 @@ def csv_bytes(rows: list[dict[str, str]], encoding: str, header: tuple[str, ...]
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    path = tmp_path / "hotline.db"
-    asyncio.run(_seed(path))
-    return path
+def db_path(tmp_path: Path) -> str:
+    url = new_database(tmp_path, "hotline")
+    asyncio.run(_seed(url))
+    return url
 
 
-async def _seed(path: Path) -> None:
-    async with Database(path) as db:
+async def _seed(url: str) -> None:
+    async with database(url) as db:
         await demo.seed(db, "pw-for-tests")
 
 
-def run(path: Path, work: Any) -> Any:
-    """``work(db)`` on the database at ``path``."""
+def run(url: str, work: Any) -> Any:
+    """``work(db)`` on the database at ``url``."""
     async def go() -> Any:
-        async with Database(path) as db:
+        async with database(url) as db:
             return await work(db)
     return asyncio.run(go())
 
 
-def snapshot(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
     async def read(db: Database) -> dict[str, list[tuple[Any, ...]]]:
         return {t: [tuple(r) for r in await db.fetchall(f"SELECT * FROM {t} ORDER BY 1, 2")] for t in TABLES}
-    return run(path, read)  # type: ignore[no-any-return]
+    return run(url, read)  # type: ignore[no-any-return]
 
 
-def cli(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "server", "--db", str(path), *args], capture_output=True, text=True,
+def cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "server", "--db", url, *args], capture_output=True, text=True,
                           timeout=60)
 
 
-def test_a_gbk_csv_makes_cases_through_the_engine_and_a_second_import_changes_nothing(db_path: Path,
+def test_a_gbk_csv_makes_cases_through_the_engine_and_a_second_import_changes_nothing(db_path: str,
                                                                                        tmp_path: Path) -> None:
     file = tmp_path / "orders-gbk.csv"
     file.write_bytes(csv_bytes([A, B, B2], "gbk"))
@@ -107,7 +108,7 @@ def test_a_gbk_csv_makes_cases_through_the_engine_and_a_second_import_changes_no
     assert snapshot(db_path) == before
 
 
-def test_a_bad_file_changes_nothing_and_names_each_bad_line(db_path: Path, tmp_path: Path) -> None:
+def test_a_bad_file_changes_nothing_and_names_each_bad_line(db_path: str, tmp_path: Path) -> None:
     before = snapshot(db_path)
     bad = [A, {**B, F.RECEIVED: "昨天"}, {**B, F.ORDER_NO: "X3", F.CONFIDENTIAL: "也许"},
            {**B, F.ORDER_NO: "X4", F.URGENCY: "十万火急"}, {**A, F.CONTENT: "同一工单，内容不同"},
@@ -138,7 +139,7 @@ def test_utf8_bom_csv_and_json_import_the_same_orders(tmp_path: Path) -> None:
                        ("json", json.dumps([A, B, B2], ensure_ascii=False).encode()),
                        ("object", json.dumps({"工单": [A, {**B, F.CONFIDENTIAL: True, F.CALLBACK: False}, B2]},
                                              ensure_ascii=False).encode())):
-        path = tmp_path / f"{name}.db"
+        path = new_database(tmp_path, name)
         asyncio.run(_seed(path))
         summary = run(path, lambda db: import_file(db, data, "BL-TX-001"))
         assert (summary.created, summary.events) == (2, 5)
@@ -220,7 +221,7 @@ def test_export_and_import_into_a_fresh_database_preserve_every_field(tmp_path: 
     assert {r[F.DEADLINE] for r in b_rows} == {"2026-12-30 23:59:59"} and b_rows[0][F.CONFIDENTIAL] == "是"
     [c] = by_order["GD3"]
     assert c[F.CONTENT] == "'=1+2 公式样的内容" and c[F.PHONE] == "'+86 755 1234" and c[F.UNIT] == ""
-    fresh = tmp_path / "fresh.db"
+    fresh = new_database(tmp_path, "fresh")
     asyncio.run(_seed(fresh))
     (tmp_path / "export.csv").write_bytes(exported.content)
     imported = cli(fresh, "import-12345", str(tmp_path / "export.csv"), "--site", "BL-LT-001")
@@ -242,7 +243,11 @@ RESULTS = st.tuples(st.booleans(), st.booleans(), st.sampled_from([None, "satisf
 def test_any_results_an_export_can_carry_import_unchanged(tmp_path_factory: pytest.TempPathFactory,
                                                          results: list[tuple[bool, bool, str | None, int]]) -> None:
     """Whatever results the file reports (办理结果, 办结时间, 满意度, 返工次数), the import reaches exactly them."""
-    path = tmp_path_factory.mktemp("results") / "r.db"
+    with fresh_database(tmp_path_factory.mktemp("results"), "r") as path:
+        results_import_unchanged(path, results)
+
+
+def results_import_unchanged(path: str, results: list[tuple[bool, bool, str | None, int]]) -> None:
     asyncio.run(_seed(path))
     rows = []
     for i, (has_result, resolved, rating, reworks) in enumerate(results):
@@ -281,7 +286,7 @@ def test_a_confidential_caller_is_shown_to_dispatchers_only(tmp_path: Path) -> N
             assert number not in httpx.get(f"{server.api}/requests.{fmt}").text
 
 
-def test_the_mapping_table_longest_match_cli_and_admin_api(db_path: Path, tmp_path: Path) -> None:
+def test_the_mapping_table_longest_match_cli_and_admin_api(db_path: str, tmp_path: Path) -> None:
     table = {"城乡建设": "other", "城乡建设/市容环境": "env", "": "consult"}
     assert category_for(table, "城乡建设/市容环境/乱堆乱放") == "env"
     assert category_for(table, "城乡建设/道路") == "other" and category_for(table, "别的") == "consult"
@@ -311,7 +316,7 @@ def test_admins_replace_the_mapping_table_whole_or_not_at_all(tmp_path: Path) ->
             assert admin.get("/api/admin/hotline-categories").json() == new
 
 
-def test_the_import_needs_a_site(db_path: Path, tmp_path: Path) -> None:
+def test_the_import_needs_a_site(db_path: str, tmp_path: Path) -> None:
     file = tmp_path / "a.csv"
     file.write_bytes(csv_bytes([A], "utf-8"))
     missing = cli(db_path, "import-12345", str(file))
@@ -346,8 +351,8 @@ def test_results_are_recorded_at_the_hotlines_times_yet_never_before_the_cases_l
         server.live.call_soon(import_file(db, later, "BL-TX-001")).result(10)
         [(b,)] = server.sql("SELECT case_id FROM hotline_orders WHERE order_no = ?", B[F.ORDER_NO])
         resolved = dict(server.sql("SELECT id, resolved_at FROM cases WHERE id IN (?, ?)", a, b))
-        [(dispatched_at,)] = server.sql("SELECT json_extract(payload, '$.at') FROM events"
-                                        " WHERE case_id = ? AND type = 'case.dispatch'", a)
+        at = db.dialect.json_text("payload", "at")
+        [(dispatched_at,)] = server.sql(f"SELECT {at} FROM events WHERE case_id = ? AND type = 'case.dispatch'", a)
     # Nothing on B is later than the hotline's 办结时间, though the import stamped B's creation today.
     assert resolved[b] == "2026-11-22T02:00:00.000Z"
     # A was dispatched here after that time: its resolution is not recorded before the dispatch.
@@ -360,8 +365,8 @@ def test_staff_know_the_hotline_by_name_and_receive_no_client_id(tmp_path: Path)
         db = server.live.app.state.db
         server.live.call_soon(import_file(db, csv_bytes([A, B, B2], "utf-8"), "BL-TX-001")).result(10)
         case_ids = [c for (c,) in server.sql("SELECT case_id FROM hotline_orders")]
-        hotline = {c for (c,) in server.sql("SELECT DISTINCT client_id FROM events"
-                                            " WHERE json_extract(actor, '$.kind') = 'integration'")}
+        kind = db.dialect.json_text("actor", "kind")
+        hotline = {c for (c,) in server.sql(f"SELECT DISTINCT client_id FROM events WHERE {kind} = 'integration'")}
         with server.staff() as dispatcher, server.staff("field1") as field:
             console = secrets.token_hex(16)
             for mid, case_id in enumerate(case_ids):

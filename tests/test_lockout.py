@@ -12,13 +12,14 @@ import httpx
 import pytest
 
 from server import passwords, settings
+from tests.support.databases import new_database
 from tests.support.live import PASSWORD, LiveApp, start_demo
 
 MAX_FAILURES = 5
 
 
 def start(tmp_path: Path, **overrides: Any) -> LiveApp:
-    config = settings.load({}, db=str(tmp_path / "lockout.db"), login_max_failures=MAX_FAILURES, **overrides)
+    config = settings.load({}, database_url=new_database(tmp_path, "lockout"), login_max_failures=MAX_FAILURES, **overrides)
     return start_demo(config)
 
 

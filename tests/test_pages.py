@@ -31,7 +31,7 @@ def test_unknown_code_gets_the_chinese_404_page(server: RunningServer) -> None:
 
 
 def test_retired_code_page_says_where_to_go_instead(server: RunningServer) -> None:
-    cmd = [sys.executable, "-m", "server", "--db", str(server.db), "site", "retire", "BL-TX-002",
+    cmd = [sys.executable, "-m", "server", "--db", server.db, "site", "retire", "BL-TX-002",
            "--replaced-by", "BL-TX-003"]
     assert subprocess.run(cmd, capture_output=True, env=server.env, timeout=60).returncode == 0
     r = httpx.get(server.url + "/s/BL-TX-002")
@@ -52,17 +52,12 @@ def test_api_errors_are_json(server: RunningServer) -> None:
 
 
 def test_demo_rerun_on_existing_database_changes_nothing(server: RunningServer) -> None:
-    import sqlite3
-
-    def dump() -> list[str]:
-        with sqlite3.connect(server.db) as conn:
-            return [line for line in conn.iterdump() if "schema_migrations" not in line]
-
-    server.stop()
-    before = dump()
+    from tests.support.databases import dump
     from tests.support.server import start_server
 
-    again = start_server(server.db.parent)  # same folder, same server.db, --demo again
+    server.stop()
+    before = dump(server.db)
+    again = start_server(server.log.parent, db=server.db)  # the same database, --demo again
     again.stop()
     assert "{'teams': 0, 'categories': 0, 'sites': 0, 'users': 0, 'hotline_categories': 0}" in again.log.read_text()
-    assert dump() == before
+    assert dump(server.db) == before

@@ -9,18 +9,19 @@ from sync.actor import Actor
 from sync.names import CONFLICT, M
 from sync.pseudonyms import PREFIX, Pseudonyms, public_revision
 from sync.pull import pull as pull_as
+from tests.support.databases import new_database
 from tests.support.sync import NOW, Outbox, note_id, open_db, resident, staff, uploaded
 
 NAMES = Pseudonyms(b"a key for tests")
 
 
 async def pull(db: Database, actor: Actor, cursor: int, limit: int) -> dict:
-    return await pull_as(db, actor, cursor, limit, NAMES)
+    return await pull_as(db.sync, actor, cursor, limit, NAMES)
 
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_db(tmp_path / "t.db")
+    database = await open_db(new_database(tmp_path, "t"))
     yield database
     await database.close()
 

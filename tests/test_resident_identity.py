@@ -19,6 +19,7 @@ from PIL import Image
 from server import settings
 from sync.hlc import Clock
 from sync.pseudonyms import PREFIX
+from tests.support.databases import new_database
 from tests.support.live import PASSWORD, LiveApp, start_demo
 from tests.support.sse import open_stream
 from tests.test_access import TABLE
@@ -45,7 +46,7 @@ class Phone:
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[LiveApp]:
-    running = start_demo(settings.load({}, db=str(tmp_path / "identity.db")))
+    running = start_demo(settings.load({}, database_url=new_database(tmp_path, "identity")))
     yield running
     running.stop()
 

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import pytest
 
 from tests.resident_browser import (case_row, fill_report, has_gps, new_phone, open_site, stored_photo,
                                     submit_and_get_token, wait_case, wait_offline_ready, write_gps_jpeg)
 from tests.resident_support import jpeg_with_gps, minimal_pdf
+from tests.support.databases import query
 from tests.support.server import RunningServer
 
 pytestmark = pytest.mark.browser
@@ -65,9 +65,8 @@ def test_offline_report_survives_reload_and_is_sent_once(browser, server, tmp_pa
     page.wait_for_selector("[data-region=status][data-pending='0']", timeout=15_000)
     page.reload()
     page.wait_for_selector("[data-region=mine] [data-status=submitted]")
-    with sqlite3.connect(server.db) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM cases WHERE track_token = ?", (token,)).fetchone()[0] == 1
-        assert conn.execute("SELECT COUNT(*) FROM cases WHERE description = '地下车库有积水，电线裸露'").fetchone()[0] == 1
+    assert query(server.db, "SELECT COUNT(*) AS n FROM cases WHERE track_token = ?", (token,))[0]["n"] == 1
+    assert query(server.db, "SELECT COUNT(*) AS n FROM cases WHERE description = '地下车库有积水，电线裸露'")[0]["n"] == 1
     context.close()
 
 
@@ -153,6 +152,5 @@ def test_photo_upload_failures_hold_the_report_until_the_photo_is_in(browser, se
     context.unroute("**/api/photos")
     row = wait_case(server.db, token, timeout=30)
     assert len(json.loads(row["photos"])) == 1
-    with sqlite3.connect(server.db) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM photos").fetchone()[0] >= 1
+    assert query(server.db, "SELECT COUNT(*) AS n FROM photos")[0]["n"] >= 1
     context.close()

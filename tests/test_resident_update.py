@@ -3,13 +3,13 @@ report is lost; with nothing typed it updates quietly."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 
 import pytest
 
 from server.assets import ROOT, AssetStore
 from server.routes.sync_client import CLIENT_DIR
 from tests.resident_browser import fill_report, new_phone, open_site, submit_and_get_token, wait_case, wait_offline_ready
+from tests.support.databases import new_database, query
 from tests.support.server import demo_app, serve
 
 pytestmark = pytest.mark.browser
@@ -20,7 +20,7 @@ def test_update_waits_for_the_person_and_keeps_queued_reports(browser, tmp_path)
     shutil.copytree(ROOT / "pwa", pwa, ignore=shutil.ignore_patterns("tools"))
     client_dir = tmp_path / "client"
     shutil.copytree(CLIENT_DIR, client_dir)
-    db = tmp_path / "server.db"
+    db = new_database(tmp_path, "server")
     app = demo_app(db)
     app.state.assets = AssetStore({"/pwa/": pwa, "/sync/client/": client_dir})
     css = pwa / "resident" / "app.css"
@@ -65,6 +65,5 @@ def test_update_waits_for_the_person_and_keeps_queued_reports(browser, tmp_path)
         page.reload()
         row = wait_case(db, token)
         assert row["description"] == "更新前保存、尚未提交的诉求"
-        with sqlite3.connect(db) as conn:
-            assert conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 1
+        assert query(db, "SELECT COUNT(*) AS n FROM cases")[0]["n"] == 1
         context.close()

@@ -9,10 +9,11 @@ from server import settings
 from server.app import create_app
 from server.assets import served_js
 from server.routes.sync_client import CLIENT_DIR
+from tests.support.databases import new_database
 
 
 async def test_every_module_is_served_as_javascript(tmp_path: Path) -> None:
-    app = create_app(settings.load(environ={}, db=str(tmp_path / "t.db")))
+    app = create_app(settings.load(environ={}, database_url=new_database(tmp_path, "t")))
     modules = sorted(p.name for p in CLIENT_DIR.glob("*.js"))
     assert {"index.js", "names.js", "hlc.js", "idb.js", "outbox.js", "syncer.js"} <= set(modules)
     transport = httpx.ASGITransport(app=app)

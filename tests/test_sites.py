@@ -8,16 +8,17 @@ from pathlib import Path
 import pytest
 
 from server import demo, sites
-from server.storage import Database, reference
+from server.storage import Database, database, reference
+from tests.support.databases import new_database
 
 GOOD = "code,name,kind,community,address,default_team\nBL-NEW-001,新站点一,residential,天鑫社区,某路 1 号,TX-WG\n"
 
 
 @pytest.fixture
 async def db(tmp_path: Path):  # type: ignore[no-untyped-def]
-    async with Database(tmp_path / "t.db") as database:
-        await demo.seed(database, "pw-for-tests")
-        yield database
+    async with database(new_database(tmp_path)) as db:
+        await demo.seed(db, "pw-for-tests")
+        yield db
 
 
 async def test_bad_csv_changes_nothing_and_names_every_bad_line(db: Database) -> None:
@@ -84,27 +85,28 @@ async def test_demo_has_every_kind_of_site_team_and_the_categories(db: Database)
     assert help_["response_limit_minutes"] == 10 and help_["urgent"] == 1
 
 
-def run_cli(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "server", "--db", str(tmp_path / "cli.db"), *args],
+def run_cli(db: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "server", "--db", db, *args],
                           capture_output=True, text=True, input=stdin, timeout=60)
 
 
 def test_cli_site_commands_and_import(tmp_path: Path) -> None:
-    assert run_cli(tmp_path, "site", "list").returncode == 0
-    added = run_cli(tmp_path, "site", "add", "BL-CLI-001", "命令行站点", "--kind", "street", "--community", "天鑫社区")
+    db = new_database(tmp_path, "cli")
+    assert run_cli(db, "site", "list").returncode == 0
+    added = run_cli(db, "site", "add", "BL-CLI-001", "命令行站点", "--kind", "street", "--community", "天鑫社区")
     assert added.returncode == 0, added.stderr
     bad = tmp_path / "bad.csv"
     bad.write_text("code,name,kind,community\nBL-CLI-002,好站点,street,天鑫社区\nBL-CLI-001,重复,street,天鑫社区\n",
                    encoding="utf-8")
-    result = run_cli(tmp_path, "site", "import", str(bad))
+    result = run_cli(db, "site", "import", str(bad))
     assert result.returncode == 1 and "第 3 行" in result.stderr and "没有导入任何站点" in result.stderr
-    listed = run_cli(tmp_path, "site", "list").stdout
+    listed = run_cli(db, "site", "list").stdout
     assert "BL-CLI-001" in listed and "BL-CLI-002" not in listed
     good = tmp_path / "good.csv"
     good.write_text("code,name,kind,community\nBL-CLI-002,好站点,street,天鑫社区\n", encoding="utf-8")
-    assert run_cli(tmp_path, "site", "import", str(good)).returncode == 0
-    assert run_cli(tmp_path, "site", "retire", "BL-CLI-001", "--replaced-by", "BL-CLI-002").returncode == 0
-    listed = run_cli(tmp_path, "site", "list", "--all").stdout
+    assert run_cli(db, "site", "import", str(good)).returncode == 0
+    assert run_cli(db, "site", "retire", "BL-CLI-001", "--replaced-by", "BL-CLI-002").returncode == 0
+    listed = run_cli(db, "site", "list", "--all").stdout
     assert "已停用 → BL-CLI-002" in listed
 
 
@@ -112,9 +114,10 @@ def test_cli_posters_writes_decodable_svg_and_png_for_every_site(tmp_path: Path)
     import zxingcpp
     from PIL import Image
 
-    run_cli(tmp_path, "site", "add", "BL-CLI-001", "一号", "--kind", "street", "--community", "天鑫社区")
-    run_cli(tmp_path, "site", "add", "BL-CLI-002", "二号", "--kind", "street", "--community", "天鑫社区")
-    result = run_cli(tmp_path, "posters", "--out", str(tmp_path / "out"))
+    db = new_database(tmp_path, "cli")
+    run_cli(db, "site", "add", "BL-CLI-001", "一号", "--kind", "street", "--community", "天鑫社区")
+    run_cli(db, "site", "add", "BL-CLI-002", "二号", "--kind", "street", "--community", "天鑫社区")
+    result = run_cli(db, "posters", "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert "[2/2]" in result.stderr
     for code in ("BL-CLI-001", "BL-CLI-002"):

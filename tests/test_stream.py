@@ -16,6 +16,7 @@ from server.events import Filter, Hub
 from server.events.frames import STAFF
 from server.events.stream import EventStream
 from sync.names import M
+from tests.support.databases import fresh_database, new_database
 from tests.support.sync import Outbox, note_id, open_db, resident
 
 
@@ -54,8 +55,8 @@ class Peer:
                     return
 
 
-async def scenario(path: Path, page: int, chunks: list[tuple[int, int]], takes: list[tuple[int, int]]) -> None:
-    db = await open_db(path)
+async def scenario(url: str, page: int, chunks: list[tuple[int, int]], takes: list[tuple[int, int]]) -> None:
+    db = await open_db(url)
     try:
         async with Hub(queue_max=10_000, ping_s=60) as hub:
             reporter = Outbox(resident())
@@ -99,12 +100,12 @@ async def scenario(path: Path, page: int, chunks: list[tuple[int, int]], takes: 
        takes=st.lists(st.tuples(st.integers(1, 9), st.sampled_from([0, 1, 5, 40])), min_size=1, max_size=6))
 def test_reconnecting_clients_get_every_event_once_in_order(page: int, chunks: list[tuple[int, int]],
                                                            takes: list[tuple[int, int]]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(scenario(Path(tmp) / "s.db", page, chunks, takes))
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(Path(tmp), "s") as url:
+        asyncio.run(scenario(url, page, chunks, takes))
 
 
 async def test_a_head_request_gets_the_headers_and_no_stream(tmp_path: Path) -> None:
-    db = await open_db(tmp_path / "h.db")
+    db = await open_db(new_database(tmp_path, "h"))
     sent: list[dict[str, Any]] = []
 
     async def send(message: dict[str, Any]) -> None:

@@ -13,12 +13,13 @@ import pytest
 from server import settings
 from server.storage import users
 from tests.support.clients import SyncClient
+from tests.support.databases import new_database
 from tests.support.live import PASSWORD, LiveApp, start_demo
 from tests.support.sse import Stream, open_stream
 
 
 def start(tmp_path: Path, **overrides: Any) -> LiveApp:
-    return start_demo(settings.load({}, db=str(tmp_path / "streams.db"), **overrides))
+    return start_demo(settings.load({}, database_url=new_database(tmp_path, "streams"), **overrides))
 
 
 @pytest.fixture

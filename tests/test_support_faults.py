@@ -7,12 +7,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.databases import new_database
 from tests.support.faults import Faults
 from tests.support.server import demo_app, serve
 
 
 def test_planned_faults_are_used_up_in_order(tmp_path: Path) -> None:
-    faults = Faults(demo_app(tmp_path / "t.db"))
+    faults = Faults(demo_app(new_database(tmp_path)))
     with serve(faults) as url:
         faults.fail("/api/sites", times=1, status=503)
         faults.drop_reply("/api/sites", times=1)

@@ -1,7 +1,6 @@
 """The sync API over HTTP: push and pull as the browser uses them, and every way a push can be refused."""
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -12,28 +11,31 @@ from starlette.applications import Starlette
 
 from server import demo, settings
 from server.app import create_app
-from sync import store
+from server.storage.engine import EngineStore
 from sync.names import E, M, R
+from tests.support.databases import new_database
 
 ORIGIN = "http://testserver"
 PASSWORD = "demo-pass-1"
 
 
-class Hub:
+class Feed:
+    """Records what the write path tells the live feed after each commit."""
+
     def __init__(self) -> None:
         self.published: list[list[dict[str, Any]]] = []
 
-    def publish(self, events: list[dict[str, Any]]) -> None:
+    def committed(self, events: list[dict[str, Any]]) -> None:
         self.published.append(events)
 
 
 @pytest.fixture
 async def app(tmp_path: Path) -> AsyncIterator[Starlette]:
-    application = create_app(settings.load({}, db=str(tmp_path / "api.db"), base_url=ORIGIN, sync_max_batch=5,
+    application = create_app(settings.load({}, database_url=new_database(tmp_path, "api"), base_url=ORIGIN, sync_max_batch=5,
                                            sync_max_body_bytes=20_000, sync_retry_after_s=7))
     async with application.router.lifespan_context(application):
         await demo.seed(application.state.db, PASSWORD)
-        application.state.hub = Hub()
+        application.state.feed = Feed()
         yield application
 
 
@@ -85,8 +87,8 @@ async def test_push_then_pull_own_cases_only(app: Starlette, client: httpx.Async
     assert [c["seq"] for c in body["changes"]] == [1, 2] and body["cursor"] == 3 and body["more"] is False
     assert "13911112222" not in mine.text and "李大爷" not in mine.text
     assert [c["seq"] for c in (await pull(client, neighbour)).json()["changes"]] == [3]
-    assert [len(p) for p in app.state.hub.published] == [2, 1]
-    assert set(app.state.hub.published[0][0]) == {"seq", "type", "case_id", "site", "community", "team", "status"}
+    assert [len(p) for p in app.state.feed.published] == [2, 1]
+    assert set(app.state.feed.published[0][0]) == {"seq", "type", "case_id", "site", "community", "team", "status"}
 
 
 async def test_a_gap_answers_409_with_the_expected_mid(app: Starlette, client: httpx.AsyncClient) -> None:
@@ -101,11 +103,11 @@ async def test_a_gap_answers_409_with_the_expected_mid(app: Starlette, client: h
 async def test_a_transient_failure_answers_503_and_keeps_nothing(app: Starlette, client: httpx.AsyncClient,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     def locked(*args: Any, **kwargs: Any) -> None:
-        raise sqlite3.OperationalError("database is locked")
+        raise OSError("database is locked")
 
     me, batch = uuid.uuid4().hex, [report(1), report(2)]
     with monkeypatch.context() as m:
-        m.setattr(store, "save_batch", locked)
+        m.setattr(EngineStore, "save_batch", locked)
         r = await push(client, me, batch)
     assert r.status_code == 503 and r.headers["retry-after"] == "7" and r.json()["error"] == E.unavailable
     assert await count(app, "clients") == 0 and await count(app, "cases") == 0 and await count(app, "events") == 0

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from server.storage import Database
 from sync.apply import GapError
 from sync.names import M, PRIORITIES, R, S
+from tests.support.databases import fresh_database
 from tests.support.sync import Outbox, assert_log_folds_to_tables, note_id, open_db, resident, staff
 
 RESIDENT_OPS = ("create", "recreate", "note", "withdraw", "bad", "ghost")
@@ -108,9 +109,9 @@ async def last_mids(db: Database) -> dict[str, int]:
     return {r[0]: r[1] for r in await db.fetchall("SELECT client_id, last_mid FROM clients")}
 
 
-async def scenario(path: Path, residents: list[list[tuple[str, int, int]]],
+async def scenario(url: str, residents: list[list[tuple[str, int, int]]],
                    dispatcher: list[tuple[str, int, int]], schedule: list[tuple[int, int, int, bool]]) -> None:
-    db = await open_db(path)
+    db = await open_db(url)
     try:
         boxes = [Outbox(resident()) for _ in residents] + [Outbox(staff("disp"))]
         models = [build(box, ops) for box, ops in zip(boxes, [*residents, dispatcher])]
@@ -173,5 +174,5 @@ async def scenario(path: Path, residents: list[list[tuple[str, int, int]]],
 def test_every_mutation_takes_effect_exactly_once(residents: list[list[tuple[str, int, int]]],
                                                   dispatcher: list[tuple[str, int, int]],
                                                   schedule: list[tuple[int, int, int, bool]]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(scenario(Path(tmp) / "p.db", residents, dispatcher, schedule))
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(Path(tmp), "p") as url:
+        asyncio.run(scenario(url, residents, dispatcher, schedule))

@@ -11,6 +11,7 @@ import pytest
 from server import settings
 from sync.names import M
 from tests.support.clients import SyncClient
+from tests.support.databases import new_database
 from tests.support.live import LiveApp, signed_in, start_demo
 from tests.support.sse import open_stream
 
@@ -19,7 +20,7 @@ CONTACT = {"name": "王芳", "phone": "13800000000"}
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[LiveApp]:
-    running = start_demo(settings.load({}, db=str(tmp_path / "track.db")))
+    running = start_demo(settings.load({}, database_url=new_database(tmp_path, "track")))
     yield running
     running.stop()
 

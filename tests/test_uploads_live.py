@@ -11,6 +11,7 @@ import pytest
 from tusclient import client as tus
 from tusclient.exceptions import TusCommunicationError, TusUploadFailed
 
+from tests.support.databases import new_database
 from tests.support.faults import Faults
 from tests.support.server import demo_app, serve, start_server
 from tests.support.tus import PATCH, TUS, metadata, noisy_png
@@ -44,7 +45,7 @@ def test_tuspy_resumes_after_a_cut_without_sending_a_byte_twice(tmp_path: Path) 
     data = noisy_png((900, 700))
     chunk = 256 * 1024
     assert len(data) > 3 * chunk
-    faults = Faults(demo_app(tmp_path / "t.db"))
+    faults = Faults(demo_app(new_database(tmp_path)))
     with serve(faults) as url:
         uploader = tus.TusClient(url + "/api/uploads/", headers=ME).uploader(
             file_stream=io.BytesIO(data), chunk_size=chunk, metadata={"kind": "photo"})
@@ -78,7 +79,7 @@ def test_an_acknowledged_chunk_survives_kill_9(tmp_path: Path) -> None:
         server.process.wait()
     finally:
         server.stop()
-    again = start_server(tmp_path, demo=False)
+    again = start_server(tmp_path, demo=False, db=server.db)
     try:
         upload_url = again.url + created.headers["location"]
         head = httpx.head(upload_url, headers={**TUS, **ME})

@@ -90,6 +90,7 @@ async def reset_password(db: Database, username: str, data: dict[str, Any]) -> d
     async with db.write() as conn:
         if not await users.set_password(conn, username, password_hash):
             raise ApiError(404, "not_found", f"用户“{username}”不存在")
-        row = await (await conn.execute("SELECT id FROM users WHERE username = ?", (username,))).fetchone()
-        await users.revoke_all(conn, int(row[0]))
+        found = await users.user_id(conn, username)
+        assert found is not None
+        await users.revoke_all(conn, found)
     return user_dict(await users.get_user(db, username))

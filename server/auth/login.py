@@ -57,13 +57,11 @@ def _locked(config: settings.Config) -> ApiError:
     return ApiError(423, "locked", f"连续登录失败次数过多，账号已锁定 {config.login_lock_minutes} 分钟，请稍后再试")
 
 
-def _address_budget(state: State, config: settings.Config) -> ratelimit.RateLimiter:
-    limiters = ratelimit.limiters(state)
-    found = limiters.get("login:address")
-    if found is None:
-        found = limiters["login:address"] = ratelimit.RateLimiter(config.login_failures_per_address,
-                                                                  config.login_lock_minutes * 60)
-    return found
+def _address_budget(config: settings.Config, address: str) -> ratelimit.Want:
+    """One attempt from ``address``, out of ``login_failures_per_address`` per lock period (in the database: every
+    worker counts against the same budget)."""
+    return ratelimit.Want(f"login:address:{address}", config.login_failures_per_address,
+                          config.login_lock_minutes * 60)
 
 
 async def login(db: Database, state: State, config: settings.Config, address: str, username: str, password: str,
@@ -74,8 +72,8 @@ async def login(db: Database, state: State, config: settings.Config, address: st
         raise _locked(config)
     # The address pays for the attempt up front, so parallel guesses cannot all slip under its limit; a
     # success gives it back.
-    budget = _address_budget(state, config)
-    wait = budget.take(address)
+    budget = _address_budget(config, address)
+    wait = await state.writes.run(lambda tx: ratelimit.take(tx, [budget], ratelimit.now_ms()))
     if wait > 0:
         minutes = max(1, math.ceil(wait / 60))
         error = ApiError(429, "too_many_attempts", f"此网络登录失败次数过多，请 {minutes} 分钟后再试",
@@ -93,6 +91,7 @@ async def login(db: Database, state: State, config: settings.Config, address: st
                                         lock_until=_iso(now + period), max_failures=config.login_max_failures)
         if outcome == SIGNED_IN:
             assert row is not None
+            await ratelimit.give_back(conn, budget, ratelimit.now_ms())
             await users.insert_session(conn, tokens.digest(session_token), row["id"], config.session_hours)
             if device_token is not None:
                 await users.insert_device(conn, tokens.digest(device_token), row["id"], device_name or "")
@@ -100,7 +99,6 @@ async def login(db: Database, state: State, config: settings.Config, address: st
         raise _locked(config)
     if outcome != SIGNED_IN:
         raise ApiError(*_BAD_CREDENTIALS)
-    budget.give_back(address)
     assert row is not None
     return LoginResult(row["id"], row["username"], row["display_name"], row["role"], row["team"],
                        session_token, device_token)

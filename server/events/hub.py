@@ -141,6 +141,11 @@ class Hub:
                 sub.close()
 
     @property
+    def idle(self) -> bool:
+        """No stream is subscribed (cheaper than ``subscriber_count == 0``: empty buckets are dropped)."""
+        return not self._buckets
+
+    @property
     def subscriber_count(self) -> int:
         return sum(len(b) for b in self._buckets.values())
 

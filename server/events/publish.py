@@ -10,12 +10,12 @@ log = logging.getLogger(__name__)
 
 
 def publish(request: Request, notices: list[dict[str, Any]]) -> None:
-    """Hand the notices of a committed write to the app's hub; a failure here never undoes the write."""
-    hub = getattr(request.app.state, "hub", None)
-    if hub is None or not notices:
+    """Tell the app's live feed (``server.events.feed``) of a committed write; a failure here never undoes it."""
+    feed = getattr(request.app.state, "feed", None)
+    if feed is None or not notices:
         return
     try:
-        hub.publish(notices)
+        feed.committed(notices)
     except Exception:
         # Committed and acknowledged regardless: live clients miss a poke, and catch up on their next pull.
         log.exception("could not publish %d case events", len(notices))

@@ -114,7 +114,6 @@ async def requests_create(request: Request, fmt: str) -> Response:
     if earlier is not None:
         return _created(fmt, earlier)
     args, extra = await intake.case_args(request, posted, key)
-    intake.limit_rate(request, key)
     created = await intake.create(request, key, posted, args, extra)
     if isinstance(created, str):
         notice = "已收到，正在登记：稍后用 tokens/{token} 查询编号"

@@ -43,8 +43,8 @@ async def upload(request: Request) -> JSONResponse:
     if upload_key is not None and not HEX128.fullmatch(upload_key):
         raise ApiError(400, "bad_request", "X-Upload-Key 应为 32 位十六进制数")
     if not owner.is_staff:
-        ratelimit.enforce(request, "photo", "上传照片过于频繁", client_id=owner.client_id,
-                          per_client=config.rate_photos_per_client, per_address=config.rate_photos_per_address)
+        await ratelimit.enforce(request, "photo", "上传照片过于频繁", client_id=owner.client_id,
+                                per_client=config.rate_photos_per_client, per_address=config.rate_photos_per_address)
     data = await _read_limited(request, config.photo_max_mb)
     result = await media.process_photo(request.app.state, data)
     photo_id = await photo_store.insert_photo(request.app.state.db, secrets.token_hex(16), result, owner, upload_key)

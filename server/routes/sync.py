@@ -20,9 +20,9 @@ from server.body import json_object
 from server.errors import ApiError
 from server.events.publish import publish
 from server.pseudonyms import pseudonyms
-from sync import store
+from server.storage import Tx
 from sync.actor import RESIDENT
-from sync.apply import ClientMismatch, GapError, Options, PushError, apply_push, check_owner
+from sync.apply import ClientMismatch, GapError, Options, PushError, PushOutcome, apply_push, check_owner
 from sync.args import TOKEN
 from sync.names import E
 from sync.pull import pull
@@ -58,16 +58,20 @@ async def push(request: Request) -> JSONResponse:
     if isinstance(mutations, list) and len(mutations) > config.sync_max_batch:
         raise ApiError(413, E.too_large, f"一次最多同步 {config.sync_max_batch} 条操作")
     actor = await actor_for(request, client_id)
-    if actor.kind == RESIDENT:
-        await ratelimit.limit_resident_push(request, client_id, mutations)
     options = Options(max_drift_ms=config.sync_max_drift_ms, number_prefix=config.case_number_prefix)
     now_ms = _now_ms()
+
+    async def work(tx: Tx) -> PushOutcome:
+        if actor.kind == RESIDENT:  # counted in the push's own transaction: a refused push takes no tokens
+            await ratelimit.limit_resident_push(request, tx, client_id, mutations, now_ms)
+        return await apply_push(tx, actor, client_id, mutations, now_ms, options)
+
     try:
         # Concurrent pushes share a transaction (and a disk flush); each is still applied all or nothing.
         # Streams are told right after the commit, even if this client hangs up before its answer.
-        outcome = await request.app.state.writes.run(
-            lambda conn: apply_push(conn, actor, client_id, mutations, now_ms, options),
-            on_commit=lambda done: publish(request, done.notices))
+        outcome = await request.app.state.writes.run(work, on_commit=lambda done: publish(request, done.notices))
+    except ApiError:
+        raise  # over a rate limit: nothing of the push was applied
     except GapError as err:
         raise ApiError(409, err.code, err.message, expected_mid=err.expected_mid) from None
     except ClientMismatch as err:
@@ -100,13 +104,13 @@ async def pull_changes(request: Request) -> JSONResponse:
     limit = max(1, min(_count(request, "limit", config.sync_pull_limit), config.sync_pull_limit))
     actor = await actor_for(request, client_id)
     db = request.app.state.db
-    registered = await store.client(db, client_id)
+    registered = await db.sync.client(client_id)
     if registered is not None:
         try:
             check_owner(actor, registered)
         except ClientMismatch as err:
             raise ApiError(403, err.code, err.message) from None
-    return JSONResponse(await pull(db, actor, cursor, limit, pseudonyms(request)), headers=_NO_STORE)
+    return JSONResponse(await pull(db.sync, actor, cursor, limit, pseudonyms(request)), headers=_NO_STORE)
 
 
 routes = [

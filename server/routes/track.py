@@ -22,7 +22,7 @@ from server.ratelimit import client_address
 from server.pseudonyms import pseudonyms
 from server.routes.events import last_event_id
 from server.storage import case_track, tracking
-from sync import actor, store
+from sync import actor
 from sync.args import TOKEN
 from sync.views import case_view, event_view
 
@@ -46,7 +46,7 @@ async def track(request: Request) -> JSONResponse:
     if found is None:
         raise ApiError(404, "case_not_found", "找不到该诉求，请核对查询链接")
     case_id = found["id"]
-    cases, notes, photos = await store.cases_with_sets(db, [case_id], {})
+    cases, notes, photos = await db.sync.cases_with_sets([case_id], {})
     names = pseudonyms(request)
     view = case_view(_TRACKER, cases[0], notes, photos, names)
     view["site_name"] = await case_track.site_name(db, view["site"])

@@ -93,9 +93,9 @@ async def create(request: Request) -> Response:
     kind = uploads.kind_of(state, length, metadata)
     if not owner.is_staff:
         # One allowance for photos, whichever way they are uploaded.
-        ratelimit.enforce(request, "photo", "上传照片过于频繁", client_id=owner.client_id,
-                          per_client=state.config.rate_photos_per_client,
-                          per_address=state.config.rate_photos_per_address)
+        await ratelimit.enforce(request, "photo", "上传照片过于频繁", client_id=owner.client_id,
+                                per_client=state.config.rate_photos_per_client,
+                                per_address=state.config.rate_photos_per_address)
     upload = await uploads.create(state, owner, kind, length, metadata)
     return Response(status_code=201, headers={"Location": f"/api/uploads/{upload.id}", "Upload-Offset": "0",
                                               "Upload-Expires": uploads.http_date(upload.expires_ms)})

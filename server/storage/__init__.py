@@ -1,4 +1,4 @@
-"""Storage: one SQLite database in WAL mode; one connection owns every write."""
-from server.storage.db import Database
+"""Storage: every query of the application, over SQLite (the default) or PostgreSQL; see ``db.py``."""
+from server.storage.db import Database, Tx, database
 
-__all__ = ["Database"]
+__all__ = ["Database", "Tx", "database"]

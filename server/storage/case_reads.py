@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from server.storage import search
-from server.storage.db import Database, Row
+from server.storage.db import Database, Dialect, Row
 
 AWAITING_RESPONSE = ("submitted",)
 AWAITING_RESOLUTION = ("accepted", "dispatched", "in_progress")
@@ -54,7 +54,7 @@ class CaseFilter:
     restrict: bool = False  # apply the two above (a field worker without a team sees only their own)
     terms: tuple[str, ...] = ()  # free-text search: every term found somewhere in the case (server.storage.search)
 
-    def where(self) -> tuple[str, list[Any]]:
+    def where(self, dialect: Dialect) -> tuple[str, list[Any]]:
         clauses, params = ["1=1"], []
         if self.statuses:
             clauses.append(f"c.status IN ({', '.join('?' for _ in self.statuses)})")
@@ -80,7 +80,7 @@ class CaseFilter:
             params.extend([self.visible_to_team, self.visible_to_user])
         if self.terms:
             # Those who may not see a confidential case's caller may not find it by the caller either.
-            text, text_params = search.matching(self.terms, hide_confidential_contacts=self.restrict)
+            text, text_params = search.matching(self.terms, hide_confidential_contacts=self.restrict, dialect=dialect)
             clauses.append(text)
             params.extend(text_params)
         return " AND ".join(clauses), params
@@ -92,7 +92,7 @@ def _quoted(values: tuple[str, ...]) -> str:
 
 async def list_cases(db: Database, f: CaseFilter, sort: str, limit: int, offset: int) -> tuple[list[Row], int]:
     """One page of cases matching ``f`` and how many match in all."""
-    where, params = f.where()
+    where, params = f.where(db.dialect)
     rows = await db.fetchall(f"SELECT {_LIST_COLUMNS}{_FROM} WHERE {where} ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?",
                              [*params, limit, offset])
     total = await db.fetchone(f"SELECT COUNT(*) AS n FROM cases c WHERE {where}", params)
@@ -127,7 +127,7 @@ async def case_events(db: Database, case_id: str) -> list[Row]:
     return await db.fetchall(
         "SELECT e.seq, e.type, e.actor, e.payload, e.hlc, e.client_id, e.mid, e.created_at, d.name AS device_name,"
         " cl.kind AS client_kind"
-        " FROM events e LEFT JOIN devices d ON d.id = json_extract(e.actor, '$.device_id')"
+        f" FROM events e LEFT JOIN devices d ON d.id = {db.dialect.json_int('e.actor', 'device_id')}"
         " LEFT JOIN clients cl ON cl.client_id = e.client_id"
         " WHERE e.case_id = ? ORDER BY e.seq", (case_id,))
 
@@ -161,9 +161,9 @@ async def stats_facts(db: Database, created_from: str, created_before: str) -> l
     return await db.fetchall(
         "WITH period AS (SELECT id FROM cases WHERE created_at >= ? AND created_at < ?),"
         " moves AS (SELECT e.case_id,"
-        "   MIN(CASE WHEN e.type IN ('case.accept', 'case.reject') THEN json_extract(e.payload, '$.at') END)"
-        "     AS first_response_at,"
-        "   SUM(e.type = 'case.resolve') AS times_resolved"
+        f"   MIN(CASE WHEN e.type IN ('case.accept', 'case.reject') THEN {db.dialect.json_text('e.payload', 'at')}"
+        "     END) AS first_response_at,"
+        "   SUM(CASE WHEN e.type = 'case.resolve' THEN 1 ELSE 0 END) AS times_resolved"
         "   FROM events e JOIN period p ON p.id = e.case_id"
         "   WHERE e.type IN ('case.accept', 'case.reject', 'case.resolve') GROUP BY e.case_id)"
         " SELECT c.id, c.site, c.community, c.category, c.team, c.status, c.created_at, c.response_due,"

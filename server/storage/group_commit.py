@@ -1,9 +1,10 @@
 """Group commit: the write work of concurrent requests shares one transaction, and so one fsync.
 
-SQLite commits one transaction at a time, and with ``synchronous=FULL`` each commit waits for the disk. When
-many clients push at once, each waiting for the writer in turn, the disk's flush rate caps the whole server.
+A database commits one write transaction at a time (SQLite's writer; on PostgreSQL the writer's lock), and each
+commit waits for the disk. When many clients push at once, each waiting for the writer in turn, the disk's flush
+rate caps the whole server.
 :class:`GroupCommit` queues the work instead; whenever the writer comes free it takes everything waiting, runs
-it in one ``BEGIN IMMEDIATE`` … ``COMMIT`` in arrival order, and answers each caller after that commit, so an
+it in one write transaction in arrival order, and answers each caller after that commit, so an
 answer still means "on disk".
 
 Each piece of work stays all-or-nothing: the group first runs without savepoints (the common case, nothing
@@ -17,14 +18,12 @@ import asyncio
 import logging
 from typing import Any, Awaitable, Callable, Generic, TypeVar
 
-import aiosqlite
-
-from server.storage.db import Database
+from server.storage.db import Database, Tx
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Work = Callable[[aiosqlite.Connection], Awaitable[Any]]
+Work = Callable[[Tx], Awaitable[Any]]
 
 
 class _Failed(Exception):
@@ -32,7 +31,7 @@ class _Failed(Exception):
 
 
 class _Item(Generic[T]):
-    def __init__(self, work: Callable[[aiosqlite.Connection], Awaitable[T]], future: asyncio.Future[T],
+    def __init__(self, work: Callable[[Tx], Awaitable[T]], future: asyncio.Future[T],
                  on_commit: Callable[[T], None] | None) -> None:
         self.work, self.future, self.on_commit = work, future, on_commit
         self.outcome: tuple[bool, Any] | None = None
@@ -47,7 +46,7 @@ class GroupCommit:
         self._waiting: list[_Item[Any]] = []
         self._worker: asyncio.Task[None] | None = None
 
-    async def run(self, work: Callable[[aiosqlite.Connection], Awaitable[T]],
+    async def run(self, work: Callable[[Tx], Awaitable[T]],
                   on_commit: Callable[[T], None] | None = None) -> T:
         """Run ``work(conn)`` inside a write transaction; returns its result once that transaction committed,
         or raises what ``work`` (or the commit) raised, with nothing of ``work`` written.

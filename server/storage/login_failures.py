@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
-
-from server.storage.db import Database
+from server.storage.db import Database, Tx
 
 FAILED, LOCKED, SIGNED_IN = "failed", "locked", "signed_in"
 
@@ -40,18 +38,17 @@ async def current(db: Database, username: str) -> Failures:
     return Failures(row[0], row[1], row[2]) if row is not None else NONE
 
 
-async def record(conn: aiosqlite.Connection, username: str, ok: bool, seen: Failures, *, now: str,
+async def record(tx: Tx, username: str, ok: bool, seen: Failures, *, now: str,
                  window_start: str, lock_until: str, max_failures: int) -> str:
     """Record one checked password for ``username`` and say what it comes to: :data:`LOCKED` (a lock is in force,
-    whatever the password), :data:`FAILED`, or :data:`SIGNED_IN`. Call inside ``Database.write()``: reading the
+    whatever the password), :data:`FAILED`, or :data:`SIGNED_IN`. Call inside a write transaction: reading the
     count, checking the lock and recording are then one atomic step, so parallel guesses cannot all pass.
 
     ``seen`` is the run as it stood when this attempt began. A success clears the failures it saw; failures
     recorded while its password was being checked (parallel guesses) stay counted.
     """
-    row = await (await conn.execute(
-        "SELECT failures, first_failed_at, locked_until FROM login_failures WHERE username = ?", (username,)
-    )).fetchone()
+    row = await tx.fetchone(
+        "SELECT failures, first_failed_at, locked_until FROM login_failures WHERE username = ?", (username,))
     run = Failures(row[0], row[1], row[2]) if row is not None else None
     if run is not None and run.locked(now):
         return LOCKED
@@ -62,18 +59,18 @@ async def record(conn: aiosqlite.Connection, username: str, ok: bool, seen: Fail
             # Failures of a run that began after this attempt did were all made while it was being checked.
             left = run.failures - seen.failures if run.first_failed_at == seen.first_failed_at else run.failures
         if left > 0:
-            await conn.execute("UPDATE login_failures SET failures = ? WHERE username = ?", (left, username))
+            await tx.execute("UPDATE login_failures SET failures = ? WHERE username = ?", (left, username))
         else:
-            await conn.execute("DELETE FROM login_failures WHERE username = ?", (username,))
+            await tx.execute("DELETE FROM login_failures WHERE username = ?", (username,))
         return SIGNED_IN
     failures = 1 if fresh or run is None else run.failures + 1
     first = now if fresh or run is None else run.first_failed_at
-    await conn.execute(
+    await tx.execute(
         "INSERT INTO login_failures(username, failures, first_failed_at, locked_until) VALUES (?, ?, ?, ?)"
         " ON CONFLICT(username) DO UPDATE SET failures = excluded.failures,"
         " first_failed_at = excluded.first_failed_at, locked_until = excluded.locked_until",
         (username, failures, first, lock_until if failures >= max_failures else None))
     # Runs that are over are the same as none: dropping them keeps a guesser's made-up names from piling up.
-    await conn.execute("DELETE FROM login_failures WHERE (locked_until IS NULL OR locked_until <= ?)"
+    await tx.execute("DELETE FROM login_failures WHERE (locked_until IS NULL OR locked_until <= ?)"
                        " AND first_failed_at <= ?", (now, window_start))
     return FAILED

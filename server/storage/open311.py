@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-import aiosqlite
-
-from server.storage.db import Database, Row
+from server.storage.db import Database, Row, Tx
 
 # Status moves in the log: the steps servicerequestupdates reports (sync.lifecycle.TRANSITIONS).
 STEP_TYPES = ("case.accept", "case.reject", "case.dispatch", "case.start", "case.resolve", "case.close",
@@ -21,23 +19,23 @@ def _marks(n: int) -> str:
 
 # --- keys -----------------------------------------------------------------------------------------------------
 
-async def insert_key(conn: aiosqlite.Connection, name: str, key_hash: str, client_id: str, site: str) -> None:
-    await conn.execute("INSERT INTO api_keys(name, key_hash, client_id, site) VALUES (?, ?, ?, ?)",
+async def insert_key(tx: Tx, name: str, key_hash: str, client_id: str, site: str) -> None:
+    await tx.execute("INSERT INTO api_keys(name, key_hash, client_id, site) VALUES (?, ?, ?, ?)",
                        (name, key_hash, client_id, site))
 
 
-async def key_names(conn: aiosqlite.Connection) -> set[str]:
-    return {r[0] for r in await conn.execute_fetchall("SELECT name FROM api_keys")}
+async def key_names(tx: Tx) -> set[str]:
+    return {r[0] for r in await tx.fetchall("SELECT name FROM api_keys")}
 
 
 async def list_keys(db: Database) -> list[Row]:
     return await db.fetchall("SELECT id, name, site, created_at, last_used_at, revoked_at FROM api_keys ORDER BY id")
 
 
-async def revoke_key(conn: aiosqlite.Connection, name: str) -> bool:
-    cur = await conn.execute("UPDATE api_keys SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
-                             " WHERE name = ? AND revoked_at IS NULL", (name,))
-    return cur.rowcount == 1
+async def revoke_key(tx: Tx, name: str) -> bool:
+    changed = await tx.execute(f"UPDATE api_keys SET revoked_at = {tx.dialect.now()}"
+                               " WHERE name = ? AND revoked_at IS NULL", (name,))
+    return changed == 1
 
 
 async def key_by_hash(db: Database, key_hash: str) -> Row | None:
@@ -58,17 +56,17 @@ async def retried(db: Database, key_id: int, body_hash: str, since: str) -> str 
     return row[0] if row else None
 
 
-async def retried_in(conn: aiosqlite.Connection, key_id: int, body_hash: str, since: str) -> str | None:
+async def retried_in(tx: Tx, key_id: int, body_hash: str, since: str) -> str | None:
     """:func:`retried` inside the write transaction, where a retry that raced the first request is seen."""
-    row = await (await conn.execute(_RETRY, (key_id, body_hash, since))).fetchone()
+    row = await tx.fetchone(_RETRY, (key_id, body_hash, since))
     return row[0] if row else None
 
 
-async def record_request(conn: aiosqlite.Connection, request: dict[str, Any]) -> None:
-    await conn.execute(
+async def record_request(tx: Tx, request: dict[str, Any]) -> None:
+    await tx.execute(
         "INSERT INTO open311_requests(case_id, key_id, token, body_hash, media_url, address_string, email, created_at)"
         " VALUES (:case_id, :key_id, :token, :body_hash, :media_url, :address_string, :email, :created_at)", request)
-    await conn.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", (request["created_at"], request["key_id"]))
+    await tx.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", (request["created_at"], request["key_id"]))
 
 
 async def number_for_token(db: Database, token: str) -> str | None:
@@ -131,7 +129,7 @@ async def steps_between(db: Database, start: str, end: str, limit: int, offset: 
     return await db.fetchall(
         "SELECT e.seq, e.type, e.payload, e.created_at, c.number, c.resolution, m.number AS merged_into"
         " FROM events e JOIN cases c ON c.id = e.case_id"
-        " LEFT JOIN cases m ON m.id = json_extract(e.payload, '$.into')"
+        f" LEFT JOIN cases m ON m.id = {db.dialect.json_text('e.payload', 'into')}"
         f" WHERE e.created_at >= ? AND e.created_at <= ? AND e.type IN ({_marks(len(STEP_TYPES))})"
         " AND c.confidential = 0 ORDER BY e.seq LIMIT ? OFFSET ?", [start, end, *STEP_TYPES, limit, offset])
 

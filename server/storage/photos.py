@@ -1,17 +1,15 @@
 """SQL for photos: one row per stored photo, the re-encoded JPEG and its small rendition as BLOBs."""
 from __future__ import annotations
 
-from aiosqlite import Connection
-
 from server.photos import Reencoded
-from server.storage.db import Database, Row
+from server.storage.db import Database, Row, Tx
 from sync.actor import Actor
 
 
-async def add_photo(conn: Connection, photo_id: str, photo: Reencoded, owner: Actor,
+async def add_photo(tx: Tx, photo_id: str, photo: Reencoded, owner: Actor,
                     upload_key: str | None = None) -> None:
     """Insert a photo owned by ``owner`` inside the caller's write transaction."""
-    await conn.execute(
+    await tx.execute(
         "INSERT INTO photos(id, jpeg, width, height, bytes, sha256, client_id, user_id, small, upload_key)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (photo_id, photo.jpeg, photo.width, photo.height, len(photo.jpeg), photo.sha256, owner.client_id or None,
@@ -20,14 +18,13 @@ async def add_photo(conn: Connection, photo_id: str, photo: Reencoded, owner: Ac
 
 async def insert_photo(db: Database, photo_id: str, photo: Reencoded, owner: Actor, upload_key: str | None) -> str:
     """Store a photo; a repeat of one client's upload key returns the id stored the first time."""
-    async with db.write() as conn:
+    async with db.write() as tx:
         if owner.client_id and upload_key is not None:
-            cur = await conn.execute("SELECT id FROM photos WHERE client_id = ? AND upload_key = ?",
-                                     (owner.client_id, upload_key))
-            row = await cur.fetchone()
+            row = await tx.fetchone("SELECT id FROM photos WHERE client_id = ? AND upload_key = ?",
+                                    (owner.client_id, upload_key))
             if row is not None:
                 return str(row[0])
-        await add_photo(conn, photo_id, photo, owner, upload_key)
+        await add_photo(tx, photo_id, photo, owner, upload_key)
     return photo_id
 
 
@@ -39,5 +36,5 @@ async def get_photo(db: Database, photo_id: str, small: bool = False) -> Row | N
 
 
 async def set_rendition(db: Database, photo_id: str, small: bytes) -> None:
-    async with db.write() as conn:
-        await conn.execute("UPDATE photos SET small = ? WHERE id = ? AND small IS NULL", (small, photo_id))
+    async with db.write() as tx:
+        await tx.execute("UPDATE photos SET small = ? WHERE id = ? AND small IS NULL", (small, photo_id))

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-import aiosqlite
-
-from server.storage.db import Database, Row
+from server.storage.db import Database, Row, Tx
 
 SITE_KINDS = ("community", "residential", "industrial_park", "construction_site", "street", "service_centre")
 TEAM_KINDS = ("vanguard", "grid", "property", "mediation", "department")
@@ -36,26 +34,25 @@ async def get_site(db: Database, code: str) -> Row | None:
     return await db.fetchone(f"SELECT {_SITE_COLUMNS} FROM sites WHERE code = ?", (code,))
 
 
-async def insert_site(conn: aiosqlite.Connection, site: dict[str, Any]) -> None:
-    await conn.execute(
+async def insert_site(tx: Tx, site: dict[str, Any]) -> None:
+    await tx.execute(
         "INSERT INTO sites(code, name, kind, community, address, default_team) VALUES (?, ?, ?, ?, ?, ?)",
         (site["code"], site["name"], site["kind"], site["community"], site.get("address", ""),
          site.get("default_team") or None),
     )
 
 
-async def retire_site(conn: aiosqlite.Connection, code: str, replaced_by: str | None) -> bool:
-    cur = await conn.execute(
-        "UPDATE sites SET active = 0, retired_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), replaced_by = ?"
-        " WHERE code = ? AND active = 1",
+async def retire_site(tx: Tx, code: str, replaced_by: str | None) -> bool:
+    changed = await tx.execute(
+        f"UPDATE sites SET active = 0, retired_at = {tx.dialect.now()}, replaced_by = ? WHERE code = ? AND active = 1",
         (replaced_by, code),
     )
-    return cur.rowcount == 1
+    return changed == 1
 
 
-async def existing_codes(conn: aiosqlite.Connection, table: str) -> set[str]:
+async def existing_codes(tx: Tx, table: str) -> set[str]:
     assert table in {"sites", "teams", "categories"}
-    return {r[0] for r in await conn.execute_fetchall(f"SELECT code FROM {table}")}
+    return {r[0] for r in await tx.fetchall(f"SELECT code FROM {table}")}
 
 
 async def list_categories(db: Database) -> list[Row]:
@@ -66,15 +63,15 @@ async def list_teams(db: Database) -> list[Row]:
     return await db.fetchall("SELECT * FROM teams WHERE active = 1 ORDER BY kind, code")
 
 
-async def upsert_many(conn: aiosqlite.Connection, table: str, rows: Iterable[dict[str, Any]]) -> int:
+async def upsert_many(tx: Tx, table: str, rows: Iterable[dict[str, Any]]) -> int:
     """Insert rows whose code is new; rows already present are left as they are. Returns how many were added."""
     assert table in {"sites", "teams", "categories"}
     added = 0
     for row in rows:
         cols = ", ".join(row)
         marks = ", ".join("?" for _ in row)
-        cur = await conn.execute(f"INSERT OR IGNORE INTO {table}({cols}) VALUES ({marks})", tuple(row.values()))
-        added += cur.rowcount
+        added += await tx.execute(f"INSERT INTO {table}({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING",
+                                  tuple(row.values()))
     return added
 
 
@@ -84,25 +81,23 @@ CATEGORY_COLUMNS = ("code", "name_zh", "name_en", "kind", "response_limit_minute
 TEAM_COLUMNS = ("code", "name", "kind", "community", "active")
 
 
-async def update_row(conn: aiosqlite.Connection, table: str, code: str, changes: dict[str, Any]) -> bool:
+async def update_row(tx: Tx, table: str, code: str, changes: dict[str, Any]) -> bool:
     """Set the given columns of one sites/categories/teams row; False when no row has that code."""
     allowed = {"sites": SITE_EDITABLE, "categories": CATEGORY_COLUMNS[1:], "teams": TEAM_COLUMNS[1:]}[table]
     assert set(changes) <= set(allowed), set(changes) - set(allowed)
     if not changes:
-        row = await (await conn.execute(f"SELECT 1 FROM {table} WHERE code = ?", (code,))).fetchone()
-        return row is not None
+        return await tx.fetchone(f"SELECT 1 FROM {table} WHERE code = ?", (code,)) is not None
     assignments = ", ".join(f"{column} = ?" for column in changes)
-    cur = await conn.execute(f"UPDATE {table} SET {assignments} WHERE code = ?", (*changes.values(), code))
-    return cur.rowcount == 1
+    return await tx.execute(f"UPDATE {table} SET {assignments} WHERE code = ?", (*changes.values(), code)) == 1
 
 
-async def get_row(conn: aiosqlite.Connection, table: str, code: str) -> Row | None:
+async def get_row(tx: Tx, table: str, code: str) -> Row | None:
     assert table in {"sites", "teams", "categories"}
-    return await (await conn.execute(f"SELECT * FROM {table} WHERE code = ?", (code,))).fetchone()
+    return await tx.fetchone(f"SELECT * FROM {table} WHERE code = ?", (code,))
 
 
-async def codes_with_prefix(conn: aiosqlite.Connection, prefix: str) -> list[str]:
-    return [r[0] for r in await conn.execute_fetchall(
+async def codes_with_prefix(tx: Tx, prefix: str) -> list[str]:
+    return [r[0] for r in await tx.fetchall(
         "SELECT code FROM sites WHERE substr(code, 1, ?) = ?", (len(prefix), prefix))]
 
 
@@ -119,11 +114,11 @@ async def all_sites(db: Database) -> list[Row]:
     return await db.fetchall("SELECT * FROM sites ORDER BY active DESC, community, code")
 
 
-async def insert_row(conn: aiosqlite.Connection, table: str, row: dict[str, Any]) -> None:
+async def insert_row(tx: Tx, table: str, row: dict[str, Any]) -> None:
     assert table in {"teams", "categories"}
     columns = {"teams": TEAM_COLUMNS, "categories": CATEGORY_COLUMNS}[table]
     assert set(row) <= set(columns)
-    await conn.execute(f"INSERT INTO {table}({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+    await tx.execute(f"INSERT INTO {table}({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
                        tuple(row.values()))
 
 

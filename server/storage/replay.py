@@ -30,3 +30,12 @@ async def events_after(db: Database, after: int, limit: int, types: Collection[s
             params.append(value)
     params.append(limit)
     return await db.fetchall(sql + " ORDER BY e.seq LIMIT ?", params)
+
+
+async def events_between(db: Database, after: int, upto: int, limit: int) -> list[Row]:
+    """Up to ``limit`` events with ``after < seq <= upto``, of every type, in ``seq`` order, with the fields a stream
+    shows (the case's site, community, team and status as they are now): what a process's live feed publishes."""
+    return await db.fetchall(
+        "SELECT e.seq, e.type, e.case_id, e.created_at, c.site, c.community, c.team, c.status"
+        " FROM events e JOIN cases c ON c.id = e.case_id WHERE e.seq > ? AND e.seq <= ? ORDER BY e.seq LIMIT ?",
+        (after, upto, limit))

@@ -13,13 +13,14 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
+from tests.support.databases import new_database
 from tests.support.harness import HARNESS_URL, with_harness
 from tests.support.server import demo_app, serve
 
 
 @pytest.fixture(scope="module")
 def harness_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("db") / "mashangban.db"
+    db = new_database(tmp_path_factory.mktemp("db"), "harness")
     with serve(with_harness(demo_app(db))) as url:
         yield url
 

@@ -1,10 +1,11 @@
-"""A real server for tests, two ways, each on a free port with its own database.
+"""A real server for tests, two ways, each on a free port with its own database (``tests/support/databases.py``:
+a SQLite file, or a PostgreSQL database on the PostgreSQL pass).
 
 - :func:`start_server`: ``mashangban serve`` as a subprocess, exactly as deployed.
 - :func:`serve`: any ASGI app under uvicorn in a thread, for when a test must wrap the real app (fault
   injection, test-only pages); :func:`demo_app` builds the real app with the demo data, as ``--demo`` does::
 
-      with serve(Faults(demo_app(tmp_path / "t.db"))) as url:
+      with serve(Faults(demo_app(new_database(tmp_path)))) as url:
           ...
 """
 from __future__ import annotations
@@ -27,8 +28,8 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
 from server import demo, settings
-from server.app import create_app
-from server.storage import Database
+from server.app import create_app, open_database
+from tests.support.databases import new_database
 
 
 def free_port() -> int:
@@ -40,7 +41,7 @@ def free_port() -> int:
 @dataclass
 class RunningServer:
     url: str
-    db: Path
+    db: str  # the database's URL (a SQLite path, or postgresql://…)
     process: subprocess.Popen[bytes]
     log: Path
     env: dict[str, str] = field(default_factory=dict)
@@ -56,16 +57,19 @@ class RunningServer:
 
 
 def start_server(tmp: Path, *, demo: bool = True, env: dict[str, str] | None = None,
-                 base_url: str | None = None) -> RunningServer:
-    """Start ``python -m server serve`` on a free port and wait until ``/healthz`` answers."""
+                 base_url: str | None = None, db: str | None = None, workers: int = 1) -> RunningServer:
+    """Start ``python -m server serve`` on a free port and wait until ``/healthz`` answers. ``db`` defaults to a
+    new database of the test's own; name another server's to run a second worker on the same data."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    db = tmp / "server.db"
+    db = db or new_database(tmp, "server")
     log = tmp / f"server-{port}.log"
     full_env = {**os.environ, "MASHANGBAN_BASE_URL": base_url or url, **(env or {})}
-    cmd = [sys.executable, "-m", "server", "--db", str(db), "serve", "--port", str(port), "--log-level", "warning"]
+    cmd = [sys.executable, "-m", "server", "--db", db, "serve", "--port", str(port), "--log-level", "warning"]
     if demo:
         cmd.append("--demo")
+    if workers > 1:
+        cmd += ["--workers", str(workers)]
     with open(log, "wb") as out:
         process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=full_env)
     server = RunningServer(url=url, db=db, process=process, log=log, env=full_env)
@@ -101,12 +105,13 @@ def _in_thread(fn: Callable[[], object]) -> None:
         raise failure[0]
 
 
-def demo_app(db: Path, **overrides: object) -> Starlette:
-    """The real app on the SQLite file ``db``, seeded with the demo data; ``overrides`` are settings."""
-    config = settings.load(environ={}, db=str(db), **overrides)
+def demo_app(db: str, **overrides: object) -> Starlette:
+    """The real app on the database ``db`` (a URL from ``new_database``), seeded with the demo data; ``overrides``
+    are settings."""
+    config = settings.load(environ={}, database_url=db, **overrides)
 
     async def seed() -> None:
-        async with Database(config.db, synchronous=config.sqlite_synchronous) as database:
+        async with open_database(config) as database:
             await demo.seed(database, config.demo_password)
 
     _in_thread(lambda: asyncio.run(seed()))

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from server.storage import Database
-from sync import store
+from server.storage import Database, database
+from server.storage.engine import case_from_row, event_from_row
 from sync.actor import RESIDENT, STAFF, Actor
 from sync.apply import Options, PushOutcome, apply_push
 from sync.fold import CASE_FIELDS, attachments, fold
@@ -27,9 +26,9 @@ CATEGORIES = [  # code, kind, response minutes, resolution working days, default
 USERS = [(1, "disp", "dispatcher", None), (2, "f1", "field", "T1"), (3, "f2", "field", "T1"), (4, "f3", "field", "T2")]
 
 
-async def open_db(path: Path) -> Database:
-    """A migrated database at ``path`` with the reference rows above."""
-    db = await Database(str(path), synchronous="OFF").open()
+async def open_db(url: str) -> Database:
+    """A migrated database at ``url`` (from ``tests.support.databases``) with the reference rows above."""
+    db = await database(url, synchronous="OFF").open()
     async with db.write() as conn:
         await conn.executemany("INSERT INTO teams(code, name, kind) VALUES (?, ?, ?)", TEAMS)
         await conn.executemany(
@@ -38,9 +37,10 @@ async def open_db(path: Path) -> Database:
             "INSERT INTO categories(code, name_zh, name_en, kind, response_limit_minutes, resolution_limit_days,"
             " default_team, urgent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(c, c, c, k, r, d, t, u) for c, k, r, d, t, u in CATEGORIES])
+        # Ids 1, 2, 3… as both engines number an empty table (an explicit id would leave PostgreSQL's counter behind).
         await conn.executemany(
-            "INSERT INTO users(id, username, display_name, role, team, password_hash) VALUES (?, ?, ?, ?, ?, 'x')",
-            [(i, u, u, r, t) for i, u, r, t in USERS])
+            "INSERT INTO users(username, display_name, role, team, password_hash) VALUES (?, ?, ?, ?, 'x')",
+            [(u, u, r, t) for _, u, r, t in USERS])
     return db
 
 
@@ -102,8 +102,8 @@ async def uploaded(db: Database, actor: Actor, *photo_ids: str) -> None:
     async with db.write() as conn:
         await conn.executemany(
             "INSERT INTO photos(id, jpeg, width, height, bytes, sha256, client_id, user_id)"
-            " VALUES (?, x'ffd8ffd9', 1, 1, 4, '', ?, ?)",
-            [(p, actor.client_id, actor.user_id if actor.is_staff else None) for p in photo_ids])
+            " VALUES (?, ?, 1, 1, 4, '', ?, ?)",
+            [(p, b"\xff\xd8\xff\xd9", actor.client_id, actor.user_id if actor.is_staff else None) for p in photo_ids])
 
 
 def note_id() -> str:
@@ -117,7 +117,7 @@ async def replay(db: Database) -> tuple[dict[str, Any], set[tuple[Any, ...]], se
     rows = await db.fetchall("SELECT seq, case_id, type, actor, payload, hlc, client_id, mid, created_at"
                              " FROM events ORDER BY seq")
     for row in rows:
-        event = store.event_from_row(row)
+        event = event_from_row(row)
         cases[event["case_id"]] = fold(cases.get(event["case_id"]), event)
         added_notes, added_photos = attachments(event)
         notes.update((n["case_id"], n["note_id"], n["text"], n["public"], n["hlc"]) for n in added_notes)
@@ -127,7 +127,7 @@ async def replay(db: Database) -> tuple[dict[str, Any], set[tuple[Any, ...]], se
 
 async def stored(db: Database) -> tuple[dict[str, Any], set[tuple[Any, ...]], set[tuple[Any, ...]]]:
     rows = await db.fetchall(f"SELECT {', '.join(CASE_FIELDS)} FROM cases")
-    cases = {c["id"]: c for c in map(store.case_from_row, rows)}
+    cases = {c["id"]: c for c in map(case_from_row, rows)}
     notes = {(r[0], r[1], r[2], bool(r[3]), r[4])
              for r in await db.fetchall("SELECT case_id, note_id, text, public, hlc FROM case_notes")}
     photos = {(r[0], r[1], bool(r[2]), r[3])
